@@ -1,0 +1,182 @@
+"""The `mcpgen` command: its verbs, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from mcpgen import __version__
+from mcpgen.errors import SpecError
+from mcpgen.storage.base import StorageError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        options = parser.parse_args(argv)
+    except SystemExit as exit:  # argparse: usage errors exit 2, --help 0
+        return int(exit.code or 0)
+    logging.basicConfig(
+        level=logging.DEBUG if options.debug else logging.INFO,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        result: int = options.run(options)
+        return result
+    except SpecError as exc:
+        _print_problems(exc, as_json=getattr(options, "json", False))
+        return 1
+    except StorageError as exc:
+        print(f"mcpgen: storage: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if options.debug:
+            raise
+        print(f"mcpgen: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mcpgen", description="Describe a ChatGPT connector in YAML; serve it.")
+    parser.add_argument("--version", action="version", version=f"mcpgen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    verbs = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    validate = verbs.add_parser("validate", help="check a spec and list every problem")
+    validate.add_argument("spec", type=Path)
+    validate.add_argument("--json", action="store_true", help="print the result as JSON")
+    validate.set_defaults(run=_validate)
+
+    schema = verbs.add_parser("schema", help="print the JSON Schema of the spec format")
+    schema.set_defaults(run=_schema)
+
+    serve = verbs.add_parser("serve", help="serve a spec as an MCP server")
+    serve.add_argument("spec", type=Path)
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--transport", choices=["http", "stdio"], default="http")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a further Host header to accept, e.g. your tunnel's abc123.ngrok-free.app",
+    )
+    serve.set_defaults(run=_serve)
+
+    call = verbs.add_parser("call", help="run one tool against the spec's storage and print the result")
+    call.add_argument("spec", type=Path)
+    call.add_argument("tool")
+    call.add_argument("arguments", nargs="?", default="{}", help="the arguments as a JSON object")
+    call.set_defaults(run=_call)
+    return parser
+
+
+def _print_problems(exc: SpecError, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"valid": False, "problems": [p.as_json() for p in exc.problems]}, indent=2))
+        return
+    for problem in exc.problems:
+        print(problem)
+    count = len(exc.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+
+
+def _validate(options: argparse.Namespace) -> int:
+    from mcpgen.spec import load_spec
+
+    spec = load_spec(options.spec).spec
+    if options.json:
+        print(json.dumps({"valid": True, "problems": []}, indent=2))
+    else:
+        print(f"{options.spec}: valid ({_count(spec.models, 'model')}, {_count(spec.tools, 'tool')})")
+    return 0
+
+
+def _count(things: Any, noun: str) -> str:
+    return f"{len(things)} {noun}{'s' if len(things) != 1 else ''}"
+
+
+def _schema(options: argparse.Namespace) -> int:
+    from mcpgen.spec.schema import spec_json_schema
+
+    print(json.dumps(spec_json_schema(), indent=2))
+    return 0
+
+
+def _serve(options: argparse.Namespace) -> int:
+    from mcpgen.server import Connector
+    from mcpgen.spec import load_spec
+    from mcpgen.transports import serve_http, serve_stdio
+
+    connector = Connector(load_spec(options.spec))
+    if options.transport == "stdio":
+        anyio.run(serve_stdio, connector)
+        return 0
+    anyio.run(_check_storage, connector)
+    print(_banner(connector, options), file=sys.stderr, flush=True)
+    serve_http(connector, options.host, options.port, options.allowed_host)
+    return 0
+
+
+async def _check_storage(connector: Any) -> None:
+    """Opens the store once before serving, so a schema it cannot migrate stops start-up with its reason."""
+    async with connector.running():
+        pass
+
+
+def _banner(connector: Any, options: argparse.Namespace) -> str:
+    spec = connector.loaded.spec
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    url = f"http://{host}:{options.port}/mcp"
+    tunnel = options.allowed_host[0] if options.allowed_host else "<your-tunnel-host>"
+    tools = _count(connector.tools, "tool")
+    lines = [
+        f"mcpgen {__version__}: serving {spec.name} {spec.version} ({tools}) at {url}",
+        "",
+        "To use it in ChatGPT (developer mode on): Settings → Connectors → Create, and fill in",
+        f"  Name:        {spec.title or spec.name}",
+        f"  Description: {spec.description}",
+        f"  URL:         https://{tunnel}/mcp",
+    ]
+    if not options.allowed_host:
+        lines += [
+            "ChatGPT needs a public HTTPS URL: run a tunnel such as  ngrok http " + str(options.port),
+            f"and restart with  mcpgen serve {options.spec} --allowed-host <the tunnel's host>",
+            "(requests for hosts not listed are refused: DNS-rebinding protection stays on).",
+        ]
+    lines.append("After changing tools or descriptions, press Refresh in the connector's settings.")
+    return "\n".join(lines)
+
+
+def _call(options: argparse.Namespace) -> int:
+    from mcpgen.server import Connector
+    from mcpgen.spec import load_spec
+
+    try:
+        arguments = json.loads(options.arguments)
+    except json.JSONDecodeError as exc:
+        print(f"mcpgen: the arguments are not JSON: {exc}", file=sys.stderr)
+        return 2
+    if not isinstance(arguments, dict):
+        print("mcpgen: the arguments must be a JSON object", file=sys.stderr)
+        return 2
+    connector = Connector(load_spec(options.spec))
+
+    async def run() -> Any:
+        async with connector.running():
+            return await connector.call(options.tool, arguments)
+
+    result = anyio.run(run)
+    print(json.dumps(result.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, ensure_ascii=False))
+    return 1 if result.is_error else 0

@@ -1,0 +1,128 @@
+"""The dynamic MCP server: a spec's tools on the official SDK's low-level Server, and the call boundary."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from mcp import types
+from mcp.server import NotificationOptions, Server, ServerRequestContext
+from mcp.server.models import InitializationOptions
+
+from mcpgen import __version__
+from mcpgen.arguments import problems as argument_problems
+from mcpgen.errors import ToolCallError
+from mcpgen.spec import LoadedSpec
+from mcpgen.storage import open_store
+from mcpgen.storage.base import Store
+from mcpgen.tooldefs import ToolDef, build_tools
+
+log = logging.getLogger("mcpgen")
+
+
+class _Server(Server[Any]):
+    """Advertises tools.listChanged in the handshake era (the SDK has no flag for it)."""
+
+    def create_initialization_options(
+        self,
+        notification_options: NotificationOptions | None = None,
+        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
+        extensions: dict[str, dict[str, Any]] | None = None,
+    ) -> InitializationOptions:
+        options = notification_options or NotificationOptions(tools_changed=True)
+        return super().create_initialization_options(options, experimental_capabilities, extensions)
+
+
+class Connector:
+    """A spec, its store and its MCP server; `call` is the one place tool errors become results."""
+
+    def __init__(self, loaded: LoadedSpec, store: Store | None = None) -> None:
+        spec = loaded.spec
+        self.loaded = loaded
+        self.tools: dict[str, ToolDef] = build_tools(spec)
+        self.store = store or open_store(spec.storage, loaded.base_dir, spec.models)
+        self._users = 0
+        self._lock = anyio.Lock()
+        self.server = _Server(
+            spec.name,
+            version=spec.version,
+            title=spec.title,
+            description=spec.description,
+            instructions=spec.instructions,
+            lifespan=lambda _server: self.running(),
+            on_list_tools=self._list_tools,
+            on_call_tool=self._call_tool,
+        )
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[dict[str, Any]]:
+        """Keeps the store open while any transport (or caller) uses the connector."""
+        async with self._lock:
+            if self._users == 0:
+                await self.store.open()
+            self._users += 1
+        try:
+            yield {}
+        finally:
+            async with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    await self.store.close()
+
+    async def _list_tools(
+        self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=[d.tool for d in self.tools.values()])
+
+    async def _call_tool(
+        self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        return await self.call(params.name, params.arguments)
+
+    async def call(self, name: str, arguments: dict[str, Any] | None) -> types.CallToolResult:
+        """Runs one tool in one transaction; every failure comes back as an isError result."""
+        tools = self.tools  # one consistent view for the whole call, even if a reload swaps them
+        definition = tools.get(name)
+        if definition is None:
+            return error(f"Unknown tool '{name}'. Available tools: {', '.join(tools)}.")
+        try:
+            args = arguments or {}
+            wrong = argument_problems(definition.validator, args)
+            if wrong:
+                return error(f"Invalid arguments for {name}:\n" + "\n".join(f"- {line}" for line in wrong))
+            async with self.store.transaction() as tx:
+                result = await definition.action.run(definition.bound, tx, args)
+            text = _text(definition, args, result)
+        except ToolCallError as exc:
+            return error(str(exc))
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception("tool %s failed (ref %s)", name, reference)
+            return error(f"{name} failed because of an internal error (ref {reference}); it was logged.")
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=text)],
+            structured_content=result,
+        )
+
+
+def _text(definition: ToolDef, args: dict[str, Any], result: dict[str, Any]) -> str:
+    if definition.template is None:
+        return definition.action.summary(definition.bound, args, result)
+    try:
+        return definition.template.render(result=result, args=args, tool=definition.bound.name)
+    except Exception:
+        log.exception("the response template of %s failed; using the default text", definition.bound.name)
+        return definition.action.summary(definition.bound, args, result) + "\n" + json.dumps(result)
+
+
+def error(text: str) -> types.CallToolResult:
+    """A tool error the model can read and act on."""
+    return types.CallToolResult(content=[types.TextContent(type="text", text=text)], is_error=True)
+
+
+__all__ = ["Connector", "__version__", "error"]

@@ -1,0 +1,97 @@
+"""The spec format as pydantic models: the single source of its JSON Schema and of its defaults."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FieldType = Literal["id", "string", "text", "integer", "number", "boolean", "enum", "date", "datetime"]
+SLUG = r"^[a-z][a-z0-9_-]*$"
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(Strict):
+    """One field of a data model."""
+
+    type: FieldType = Field(description="The field's type; `id` is the generated primary key.")
+    description: str | None = Field(None, description="Documents the field for the model (parameter docs).")
+    required: bool = Field(False, description="Creating a record needs this field.")
+    default: Any = Field(None, description="The value a new record gets when none is given.")
+    values: list[str] | None = Field(None, description="The allowed values of an `enum` field, in order.")
+    min: float | None = Field(None, description="Smallest allowed value (integer and number).")
+    max: float | None = Field(None, description="Largest allowed value (integer and number).")
+    min_length: int | None = Field(None, ge=0, description="Shortest allowed text (string and text).")
+    max_length: int | None = Field(None, ge=1, description="Longest allowed text (string and text).")
+    pattern: str | None = Field(None, description="A regular expression the text must match (string).")
+    examples: list[Any] | None = Field(None, description="Example values, shown to the model.")
+    auto: Literal["created", "updated"] | None = Field(
+        None, description="Set by the server: when the record was created, or last updated."
+    )
+
+
+class ModelSpec(Strict):
+    """A kind of record the connector stores (a table)."""
+
+    description: str | None = Field(None, description="What one record is.")
+    display: str | None = Field(None, description="The field that names a record in short texts.")
+    fields: dict[str, FieldSpec] = Field(description="The record's fields, by name.")
+
+
+class LimitSpec(Strict):
+    default: int = Field(20, ge=1, description="How many records a call returns when it asks for no limit.")
+    max: int = Field(100, ge=1, description="The most records one call may return.")
+
+
+class AnnotationsSpec(Strict):
+    """Overrides of the hints derived from the action; every override must say why."""
+
+    read_only: bool | None = None
+    destructive: bool | None = None
+    idempotent: bool | None = None
+    open_world: bool | None = None
+    why: str | None = Field(None, description="Why the derived hints are wrong for this tool.")
+
+
+class ToolSpec(Strict):
+    """A tool the connector advertises; which keys apply depends on its action."""
+
+    action: str = Field(description="What the tool does: list, get, create, update, delete, search or count.")
+    model: str = Field(description="The model the tool works on.")
+    description: str = Field(description="What the model reads to decide when to call the tool.")
+    title: str | None = Field(None, description="The name people see; derived from the tool name if absent.")
+    fields: list[str] | None = Field(
+        None, description="create/update: the fields that may be set; search: the fields searched."
+    )
+    filters: list[str] | None = Field(None, description="list/count: fields to filter on by exact match.")
+    order_by: list[str] | None = Field(None, description="list: the fields results may be ordered by.")
+    group_by: str | None = Field(None, description="count: the field to count records by.")
+    limit: LimitSpec | None = Field(None, description="list/search: the default and maximum page size.")
+    parameters: dict[str, str] | None = Field(
+        None, description="Overrides the description of any input parameter, by parameter name."
+    )
+    annotations: AnnotationsSpec | None = None
+    response: str | None = Field(None, description="A Jinja2 template for the text the model reads.")
+
+
+class StorageSpec(Strict):
+    backend: str = Field("sqlite", description="sqlite (the default) or memory.")
+    path: str | None = Field(None, description="sqlite: the database file, relative to the spec file.")
+
+
+class Spec(Strict):
+    """A whole connector: identity, storage, models and tools."""
+
+    mcpgen: Literal[1] = Field(description="The spec format version.")
+    name: str = Field(pattern=SLUG, description="A slug; the server's name.")
+    title: str | None = Field(None, description="What people see in ChatGPT's connector list.")
+    version: str = Field("0.1.0", description="The connector's version.")
+    description: str = Field(description="What to paste into ChatGPT's Description when creating the connector.")
+    instructions: str | None = Field(None, description="Sent to clients as the server's instructions.")
+    storage: StorageSpec = Field(default_factory=StorageSpec)
+    models: dict[str, ModelSpec] = Field(description="The kinds of records, by name.")
+    tools: dict[str, ToolSpec] = Field(description="The tools, by name (the name a client calls).")

@@ -1,0 +1,29 @@
+"""The registry of storage backends: the one list of where a spec's data can live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from mcpgen.spec.model import ModelSpec, StorageSpec
+from mcpgen.storage.base import Store
+from mcpgen.storage.memory import MemoryStore
+from mcpgen.storage.sqlite import SQLiteStore
+
+Factory = Callable[[StorageSpec, Path, Mapping[str, ModelSpec]], Store]
+
+
+def _sqlite(storage: StorageSpec, base_dir: Path, models: Mapping[str, ModelSpec]) -> Store:
+    return SQLiteStore(base_dir / (storage.path or "data/mcpgen.db"), models)
+
+
+def _memory(storage: StorageSpec, base_dir: Path, models: Mapping[str, ModelSpec]) -> Store:
+    return MemoryStore(models)
+
+
+BACKENDS: dict[str, Factory] = {"sqlite": _sqlite, "memory": _memory}
+
+
+def open_store(storage: StorageSpec, base_dir: Path, models: Mapping[str, ModelSpec]) -> Store:
+    """The spec's store, not yet opened."""
+    return BACKENDS[storage.backend](storage, base_dir, models)

@@ -1,0 +1,88 @@
+"""The Store interface every storage backend implements, and the query shapes actions pass to it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mcpgen.spec.model import ModelSpec
+
+Record = dict[str, Any]
+
+
+class StorageError(Exception):
+    """The store cannot be opened as the spec asks (e.g. an incompatible schema change); the text says why."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which records to return and in what order.
+
+    `filters` match exactly. `order` lists (field, descending) pairs; enum fields order by the position
+    of their values in the spec, nulls always come last, and ties are broken by id ascending.
+    """
+
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    order: tuple[tuple[str, bool], ...] = ()
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    """Records where any term occurs in any of `fields`, compared case-insensitively (str.casefold).
+
+    Best matches first: a record scores, for every term and every field that contains it,
+    len(fields) - index(field), so earlier fields weigh more; ties are broken by id ascending.
+    Records that score 0 are not returned.
+    """
+
+    fields: tuple[str, ...]
+    terms: tuple[str, ...]
+    limit: int | None = None
+    offset: int = 0
+
+
+class Transaction(Protocol):
+    """Reads and writes inside one transaction: all of them take effect, or none."""
+
+    async def insert(self, model: str, values: Record) -> Record:
+        """Adds a record (the store assigns the id field) and returns it as stored."""
+        ...
+
+    async def get(self, model: str, id: Any) -> Record | None: ...
+
+    async def update(self, model: str, id: Any, values: Record) -> Record | None:
+        """Changes the given fields; returns the whole record, or None when there is no such id."""
+        ...
+
+    async def delete(self, model: str, id: Any) -> bool: ...
+
+    async def select(self, model: str, query: Query) -> list[Record]: ...
+
+    async def search(self, model: str, query: TextQuery) -> list[Record]: ...
+
+    async def count(self, model: str, filters: Mapping[str, Any], group_by: str | None) -> dict[Any, int]:
+        """Counts matching records per value of `group_by` (without it, one key: None).
+
+        Values no record has are absent.
+        """
+        ...
+
+
+class Store(Protocol):
+    """A backend's connection to its data; one per server."""
+
+    models: Mapping[str, ModelSpec]
+
+    async def open(self) -> None:
+        """Creates missing tables and adds new nullable fields; StorageError on incompatible changes."""
+        ...
+
+    async def close(self) -> None: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """One transaction: committed when the block ends, rolled back when it raises."""
+        ...

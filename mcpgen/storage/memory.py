@@ -1,0 +1,124 @@
+"""A store that keeps records in memory: for demos and tests; nothing survives the process."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+
+from mcpgen.fields import id_field
+from mcpgen.spec.model import ModelSpec
+from mcpgen.storage.base import Query, Record, TextQuery
+
+
+class MemoryStore:
+    def __init__(self, models: Mapping[str, ModelSpec]) -> None:
+        self.models = models
+        self._tables: dict[str, dict[int, Record]] = {name: {} for name in models}
+        self._next: dict[str, int] = dict.fromkeys(models, 1)
+        self._lock = anyio.Lock()
+
+    async def open(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[MemoryTransaction]:
+        async with self._lock:
+            # Records are replaced on update, never changed in place, so a shallow copy is a snapshot.
+            tables = {name: dict(rows) for name, rows in self._tables.items()}
+            counters = dict(self._next)
+            try:
+                yield MemoryTransaction(self._tables, self._next, self.models)
+            except BaseException:
+                self._tables.clear()
+                self._tables.update(tables)
+                self._next.clear()
+                self._next.update(counters)
+                raise
+
+
+class MemoryTransaction:
+    def __init__(
+        self, tables: dict[str, dict[int, Record]], counters: dict[str, int], models: Mapping[str, ModelSpec]
+    ) -> None:
+        self.tables = tables
+        self.counters = counters
+        self.models = models
+
+    async def insert(self, model: str, values: Record) -> Record:
+        key = self.counters[model]
+        self.counters[model] = key + 1
+        record = dict.fromkeys(self.models[model].fields) | values | {id_field(self.models[model]): key}
+        self.tables[model][key] = record
+        return dict(record)
+
+    async def get(self, model: str, id: Any) -> Record | None:
+        record = self.tables[model].get(id)
+        return dict(record) if record is not None else None
+
+    async def update(self, model: str, id: Any, values: Record) -> Record | None:
+        record = self.tables[model].get(id)
+        if record is None:
+            return None
+        self.tables[model][id] = record | values
+        return dict(self.tables[model][id])
+
+    async def delete(self, model: str, id: Any) -> bool:
+        return self.tables[model].pop(id, None) is not None
+
+    async def select(self, model: str, query: Query) -> list[Record]:
+        rows = sorted(self._matching(model, query.filters), key=lambda r: r[id_field(self.models[model])])
+        for name, descending in reversed(query.order):
+            rank = _ranker(self.models[model], name)
+            present = sorted((r for r in rows if r[name] is not None), key=rank, reverse=descending)
+            rows = present + [r for r in rows if r[name] is None]
+        return [dict(r) for r in _window(rows, query.limit, query.offset)]
+
+    async def search(self, model: str, query: TextQuery) -> list[Record]:
+        key = id_field(self.models[model])
+        terms = [term.casefold() for term in query.terms]
+        scored = []
+        for record in self.tables[model].values():
+            score = sum(
+                len(query.fields) - index
+                for term in terms
+                for index, name in enumerate(query.fields)
+                if record[name] is not None and term in str(record[name]).casefold()
+            )
+            if score:
+                scored.append((-score, record[key], record))
+        scored.sort(key=lambda item: item[:2])
+        return [dict(record) for _, _, record in _window(scored, query.limit, query.offset)]
+
+    async def count(self, model: str, filters: Mapping[str, Any], group_by: str | None) -> dict[Any, int]:
+        rows = self._matching(model, filters)
+        if group_by is None:
+            return {None: len(rows)}
+        return dict(Counter(row[group_by] for row in rows))
+
+    def _matching(self, model: str, filters: Mapping[str, Any]) -> list[Record]:
+        return [r for r in self.tables[model].values() if all(_same(r[k], v) for k, v in filters.items())]
+
+
+def _same(stored: Any, wanted: Any) -> bool:
+    if isinstance(stored, bool) or isinstance(wanted, bool):  # True == 1 in Python, not in a boolean field
+        return stored is wanted
+    return bool(stored == wanted)
+
+
+def _ranker(model: ModelSpec, name: str) -> Any:
+    field = model.fields[name]
+    if field.type == "enum" and field.values:
+        positions = {value: index for index, value in enumerate(field.values)}
+        return lambda record: positions.get(record[name], len(positions))
+    return lambda record: record[name]
+
+
+def _window(rows: list[Any], limit: int | None, offset: int) -> list[Any]:
+    return rows[offset : None if limit is None else offset + limit]

@@ -1,0 +1,105 @@
+"""Shared fixtures: the Kanban spec on a temporary database, MCP clients, and real server processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx2
+import pytest
+from mcp import Client
+
+from mcpgen.server import Connector
+from mcpgen.spec import LoadedSpec, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+KANBAN = ROOT / "specs" / "kanban.yaml"
+MODES = ["legacy", "auto"]  # the initialize handshake (ChatGPT today) and the 2026-07-28 stateless era
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def kanban(tmp_path: Path) -> LoadedSpec:
+    return load_spec(KANBAN, env={"KANBAN_DB": str(tmp_path / "kanban.db")})
+
+
+@pytest.fixture
+def connector(kanban: LoadedSpec) -> Connector:
+    return Connector(kanban)
+
+
+@asynccontextmanager
+async def connect(target: object, mode: str = "legacy") -> AsyncIterator[Client]:
+    async with Client(target, mode=mode) as client:  # type: ignore[arg-type]
+        yield client
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Served:
+    """A real `mcpgen serve` process on a free port."""
+
+    def __init__(self, spec: Path, env: dict[str, str], *extra: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/mcp"
+        command = [sys.executable, "-m", "mcpgen", "serve", str(spec), "--port", str(self.port), *extra]
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait()
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("server exited:\n" + self.output())
+            try:
+                if httpx2.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx2.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start within 20 s")
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        return self.output()
+
+
+@pytest.fixture
+def serve() -> Iterator[type[Served]]:
+    """Starts servers on demand; every one is stopped when the test ends."""
+    started: list[Served] = []
+
+    class Tracked(Served):
+        def __init__(self, spec: Path, env: dict[str, str], *extra: str) -> None:
+            super().__init__(spec, env, *extra)
+            started.append(self)
+
+    yield Tracked
+    for server in started:
+        server.stop()

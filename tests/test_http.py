@@ -1,0 +1,111 @@
+"""A real `mcpgen serve` process over real HTTP: both protocol eras, restarts, and refusals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from mcp import Client, StdioServerParameters
+
+from tests.conftest import KANBAN, MODES, Served
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+
+async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
+    result = await client.call_tool(tool, arguments)
+    assert not result.is_error, result.content
+    return dict(result.structured_content or {})
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_kanban_over_http_survives_a_restart(serve: type[Served], tmp_path: Path, mode: str) -> None:
+    env = {"KANBAN_DB": str(tmp_path / "kanban.db")}
+    server = serve(KANBAN, env)
+    async with Client(server.url, mode=mode) as client:
+        assert client.server_info.name == "kanban"
+        assert len((await client.list_tools()).tools) == 8
+        task = await call(client, "create_task", title="Survive restarts", priority="high")
+        await call(client, "move_task", id=task["id"], status="done")
+        bad = await client.call_tool("create_task", {"title": 7})
+        assert bad.is_error
+        assert "title: expected text, got 7" in bad.content[0].text  # type: ignore[union-attr]
+    server.stop()
+
+    again = serve(KANBAN, env)
+    async with Client(again.url, mode=mode) as client:
+        listed = await call(client, "list_tasks", status="done")
+        assert [(t["title"], t["priority"]) for t in listed["items"]] == [("Survive restarts", "high")]
+
+
+async def test_both_eras_share_one_server(serve: type[Served], tmp_path: Path) -> None:
+    server = serve(KANBAN, {"KANBAN_DB": str(tmp_path / "kanban.db")})
+    async with Client(server.url, mode="legacy") as old, Client(server.url) as new:
+        assert old.protocol_version != new.protocol_version
+        await call(old, "create_task", title="From the handshake era")
+        found = await call(new, "search_tasks", query="handshake")
+        assert [t["title"] for t in found["items"]] == ["From the handshake era"]
+
+
+async def test_healthz_and_dns_rebinding_protection(serve: type[Served], tmp_path: Path) -> None:
+    server = serve(KANBAN, {"KANBAN_DB": str(tmp_path / "kanban.db")}, "--allowed-host", "abc123.ngrok-free.app")
+    base = f"http://127.0.0.1:{server.port}"
+    health = httpx2.get(f"{base}/healthz").json()
+    assert health == {"status": "ok", "name": "kanban", "version": "1.0.0", "tools": 8}
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    }
+    headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    refused = httpx2.post(f"{base}/mcp", json=initialize, headers={**headers, "Host": "evil.example"})
+    assert refused.status_code == 421
+    tunnel = httpx2.post(f"{base}/mcp", json=initialize, headers={**headers, "Host": "abc123.ngrok-free.app"})
+    assert tunnel.status_code == 200
+    assert '"name":"kanban"' in tunnel.text
+
+
+def test_serve_prints_what_to_paste_into_chatgpt(serve: type[Served], tmp_path: Path) -> None:
+    server = serve(KANBAN, {"KANBAN_DB": str(tmp_path / "kanban.db")})
+    output = server.output()
+    assert f"at http://127.0.0.1:{server.port}/mcp" in output
+    assert "Name:        Kanban board" in output
+    assert "Description: Track work on a Kanban board" in output
+    assert "--allowed-host" in output
+
+
+def test_a_bad_spec_never_starts(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("mcpgen: 1\nname: bad\ndescription: x\nmodels: {}\ntools:\n  t: {action: get, model: nope}\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "mcpgen", "serve", str(spec), "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert f"{spec}:6:" in run.stdout
+    assert "unknown model 'nope'" in run.stdout
+    assert "Traceback" not in run.stderr
+
+
+async def test_stdio_transport(tmp_path: Path) -> None:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "mcpgen", "serve", str(KANBAN), "--transport", "stdio"],
+        env={"KANBAN_DB": str(tmp_path / "kanban.db"), "PATH": "/usr/bin:/bin"},
+    )
+    async with Client(params, mode="legacy") as client:
+        created = await call(client, "create_task", title="Over stdio")
+        assert created["id"] == 1
+        assert (await call(client, "board_summary"))["total"] == 1

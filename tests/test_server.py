@@ -1,0 +1,232 @@
+"""The dynamic server through a real MCP client session, in memory, in both protocol eras."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from mcpgen.server import Connector
+from mcpgen.spec import LoadedSpec, load_spec
+from mcpgen.tooldefs import wire
+from tests.conftest import MODES, connect
+
+pytestmark = pytest.mark.anyio
+
+
+def text(result: Any) -> str:
+    return "\n".join(block.text for block in result.content)
+
+
+async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
+    result = await client.call_tool(tool, arguments)
+    assert not result.is_error, text(result)
+    assert result.structured_content is not None
+    return dict(result.structured_content)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_tools_list_is_the_tool_definitions(connector: Connector, mode: str) -> None:
+    async with connect(connector.server, mode) as client:
+        listed = (await client.list_tools()).tools
+    assert [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listed] == wire(connector.tools)
+    assert [t.name for t in listed] == [
+        "list_tasks",
+        "get_task",
+        "create_task",
+        "update_task",
+        "move_task",
+        "delete_task",
+        "search_tasks",
+        "board_summary",
+    ]
+
+
+async def test_every_tool_advertises_closed_schemas_and_all_hints(connector: Connector) -> None:
+    for tool in wire(connector.tools):
+        assert tool["inputSchema"]["type"] == "object"
+        assert tool["inputSchema"]["additionalProperties"] is False
+        assert tool["outputSchema"]["type"] == "object"
+        assert set(tool["annotations"]) == {
+            "readOnlyHint",
+            "destructiveHint",
+            "idempotentHint",
+            "openWorldHint",
+        }
+    hints = {t["name"]: t["annotations"] for t in wire(connector.tools)}
+    assert hints["list_tasks"]["readOnlyHint"] is True
+    assert hints["create_task"] == {
+        "readOnlyHint": False,
+        "destructiveHint": False,
+        "idempotentHint": False,
+        "openWorldHint": False,
+    }
+    assert hints["delete_task"]["destructiveHint"] is True
+
+
+async def test_server_identity_and_instructions(connector: Connector) -> None:
+    async with connect(connector.server, "legacy") as client:
+        assert client.server_info.name == "kanban"
+        assert client.server_info.version == "1.0.0"
+        assert client.instructions is not None
+        assert "move_task" in client.instructions
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_kanban_end_to_end(connector: Connector, mode: str) -> None:
+    async with connect(connector.server, mode) as client:
+        docs = await call(client, "create_task", title="Write docs", assignee="ana", due="2026-12-01")
+        assert docs["status"] == "todo"
+        assert docs["priority"] == "medium"
+        assert docs["created_at"] == docs["updated_at"]
+        ship = await call(client, "create_task", title="Ship release", priority="high", notes="Tag and publish")
+        await call(client, "create_task", title="Fix flaky test", assignee="ana", priority="low")
+
+        moved = await call(client, "move_task", id=docs["id"], status="in_progress")
+        assert moved["status"] == "in_progress"
+        assert moved["title"] == "Write docs"
+        assert moved["updated_at"] >= docs["updated_at"]
+
+        updated = await call(client, "update_task", id=ship["id"], assignee="bo", notes=None)
+        assert (updated["assignee"], updated["notes"]) == ("bo", None)
+
+        found = await call(client, "search_tasks", query="DOCS release")
+        assert [t["title"] for t in found["items"]] == ["Write docs", "Ship release"]
+
+        summary = await call(client, "board_summary")
+        assert summary == {
+            "total": 3,
+            "groups": [
+                {"status": "todo", "count": 2},
+                {"status": "in_progress", "count": 1},
+                {"status": "done", "count": 0},
+            ],
+        }
+        assert (await call(client, "board_summary", assignee="ana"))["total"] == 2
+
+        anas = await call(client, "list_tasks", assignee="ana", order_by="priority", order="desc")
+        assert [t["title"] for t in anas["items"]] == ["Write docs", "Fix flaky test"]
+
+        first = await call(client, "list_tasks", limit=2, order_by="created_at")
+        assert [t["title"] for t in first["items"]] == ["Write docs", "Ship release"]
+        rest = await call(client, "list_tasks", limit=2, order_by="created_at", cursor=first["next_cursor"])
+        assert [t["title"] for t in rest["items"]] == ["Fix flaky test"]
+        assert rest["next_cursor"] is None
+
+        assert await call(client, "delete_task", id=ship["id"]) == {"id": ship["id"], "deleted": True}
+        gone = await client.call_tool("get_task", {"id": ship["id"]})
+        assert gone.is_error
+        assert text(gone) == f"No task with id '{ship['id']}'."
+
+
+async def test_results_carry_a_short_text_for_the_model(connector: Connector) -> None:
+    async with connect(connector.server) as client:
+        created = await client.call_tool("create_task", {"title": "Plan sprint"})
+        assert text(created) == 'Created task 1 "Plan sprint".'
+        listed = await client.call_tool("list_tasks", {})
+        assert text(listed) == 'Found 1 task:\n- task 1 "Plan sprint"'
+        summary = await client.call_tool("board_summary", {})
+        assert text(summary) == "1 task (todo: 1, in_progress: 0, done: 0)."
+
+
+async def test_bad_arguments_name_every_problem(connector: Connector) -> None:
+    async with connect(connector.server) as client:
+        result = await client.call_tool(
+            "create_task", {"status": "finished", "due": "tomorrow", "colour": "red", "priority": 3}
+        )
+    assert result.is_error
+    assert text(result) == (
+        "Invalid arguments for create_task:\n"
+        "- unknown argument 'colour' (expected one of: assignee, due, notes, priority, status, title)\n"
+        "- title: missing (required)\n"
+        '- due: "tomorrow" is not a date as YYYY-MM-DD\n'
+        '- priority: 3 is not allowed; use one of: "low", "medium", "high"\n'
+        "- priority: expected text, got 3\n"
+        '- status: "finished" is not allowed; use one of: "todo", "in_progress", "done"'
+    )
+
+
+async def test_misspelt_argument_gets_a_suggestion(connector: Connector) -> None:
+    async with connect(connector.server) as client:
+        result = await client.call_tool("list_tasks", {"asignee": "ana"})
+    assert result.is_error
+    assert "unknown argument 'asignee' (did you mean 'assignee'?)" in text(result)
+
+
+async def test_unknown_tool_is_a_readable_error(connector: Connector) -> None:
+    async with connect(connector.server) as client:
+        result = await client.call_tool("move_card", {"id": 1})
+    assert result.is_error
+    assert text(result).startswith("Unknown tool 'move_card'. Available tools: list_tasks, get_task")
+
+
+async def test_nothing_to_change_is_explained(connector: Connector) -> None:
+    async with connect(connector.server) as client:
+        await call(client, "create_task", title="A")
+        result = await client.call_tool("update_task", {"id": 1})
+    assert result.is_error
+    assert text(result).startswith("Nothing to change: pass at least one of title, notes")
+
+
+async def test_bad_cursor_is_a_tool_error(connector: Connector) -> None:
+    async with connect(connector.server) as client:
+        result = await client.call_tool("list_tasks", {"cursor": "not-a-cursor"})
+    assert result.is_error
+    assert "Invalid cursor" in text(result)
+
+
+async def test_internal_errors_are_masked_and_the_server_keeps_serving(
+    kanban: LoadedSpec, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    connector = Connector(kanban)
+    async with connect(connector.server) as client:
+        await call(client, "create_task", title="A")
+        with sqlite3.connect(tmp_path / "kanban.db") as db:  # break the storage under the server
+            db.execute("ALTER TABLE task RENAME TO task_gone")
+        result = await client.call_tool("list_tasks", {})
+        assert result.is_error
+        assert "internal error (ref " in text(result)
+        assert "task" not in text(result).split("(ref")[0].replace("list_tasks", "")
+        assert "no such table" in caplog.text  # the developer gets the details in the log
+        with sqlite3.connect(tmp_path / "kanban.db") as db:
+            db.execute("ALTER TABLE task_gone RENAME TO task")
+        assert len((await call(client, "list_tasks"))["items"]) == 1
+
+
+async def test_a_failed_call_writes_nothing(connector: Connector) -> None:
+    async with connect(connector.server) as client:
+        await call(client, "create_task", title="Keep")
+        bad = await client.call_tool("create_task", {"title": "x" * 201})
+        assert bad.is_error
+        assert "too long (201 characters; at most 200)" in text(bad)
+        assert (await call(client, "board_summary"))["total"] == 1
+
+
+async def test_response_template_renders_the_text(tmp_path: Path) -> None:
+    spec = tmp_path / "notes.yaml"
+    spec.write_text(
+        """
+mcpgen: 1
+name: notes
+description: Notes.
+storage: {backend: memory}
+models:
+  note:
+    fields:
+      id: {type: id}
+      body: {type: text, required: true}
+tools:
+  add_note:
+    action: create
+    model: note
+    description: Use this to add a note.
+    response: "Saved note #{{ result.id }} ({{ args.body | length }} characters)."
+"""
+    )
+    connector = Connector(load_spec(spec))
+    async with connect(connector.server) as client:
+        result = await client.call_tool("add_note", {"body": "hello"})
+    assert text(result) == "Saved note #1 (5 characters)."
