@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="HOST",
         help="a further Host header to accept, e.g. your tunnel's abc123.ngrok-free.app",
     )
+    serve.add_argument("--reload", action="store_true", help="watch the spec and serve each valid edit at once")
     serve.set_defaults(run=_serve)
 
     call = verbs.add_parser("call", help="run one tool against the spec's storage and print the result")
@@ -89,6 +90,7 @@ def _print_problems(exc: SpecError, *, as_json: bool) -> None:
     for problem in exc.problems:
         print(problem)
     count = len(exc.problems)
+    sys.stdout.flush()
     print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
 
 
@@ -121,11 +123,11 @@ def _serve(options: argparse.Namespace) -> int:
 
     connector = Connector(load_spec(options.spec))
     if options.transport == "stdio":
-        anyio.run(serve_stdio, connector)
+        anyio.run(lambda: serve_stdio(connector, reload=options.reload))
         return 0
     anyio.run(_check_storage, connector)
     print(_banner(connector, options), file=sys.stderr, flush=True)
-    serve_http(connector, options.host, options.port, options.allowed_host)
+    serve_http(connector, options.host, options.port, options.allowed_host, reload=options.reload)
     return 0
 
 
@@ -155,6 +157,8 @@ def _banner(connector: Any, options: argparse.Namespace) -> str:
             f"and restart with  mcpgen serve {options.spec} --allowed-host <the tunnel's host>",
             "(requests for hosts not listed are refused: DNS-rebinding protection stays on).",
         ]
+    if options.reload:
+        lines.append(f"Watching {options.spec}: each valid edit is served at once; a broken one is reported.")
     lines.append("After changing tools or descriptions, press Refresh in the connector's settings.")
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from mcp.server.models import InitializationOptions
 from mcpgen import __version__
 from mcpgen.arguments import problems as argument_problems
 from mcpgen.errors import ToolCallError
+from mcpgen.listchanged import ListChanged
 from mcpgen.spec import LoadedSpec
 from mcpgen.storage import open_store
 from mcpgen.storage.base import Store
@@ -48,6 +49,8 @@ class Connector:
         self.store = store or open_store(spec.storage, loaded.base_dir, spec.models)
         self._users = 0
         self._lock = anyio.Lock()
+        self._retired: list[Store] = []  # stores replaced by a reload, closed at shutdown
+        self.list_changed = ListChanged()
         self.server = _Server(
             spec.name,
             version=spec.version,
@@ -57,7 +60,9 @@ class Connector:
             lifespan=lambda _server: self.running(),
             on_list_tools=self._list_tools,
             on_call_tool=self._call_tool,
+            on_subscriptions_listen=self.list_changed.listen,
         )
+        self.server.middleware.append(self.list_changed.track)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[dict[str, Any]]:
@@ -72,7 +77,27 @@ class Connector:
             async with self._lock:
                 self._users -= 1
                 if self._users == 0:
-                    await self.store.close()
+                    self.list_changed.close()
+                    for store in [*self._retired, self.store]:
+                        await store.close()
+                    self._retired.clear()
+
+    async def swap(self, loaded: LoadedSpec) -> None:
+        """Serves a new version of the spec: calls in flight finish on the old tools, the next ones see the new.
+
+        Storage changes are applied additively, as at start-up; on StorageError nothing changes.
+        """
+        tools = build_tools(loaded.spec)
+        old = self.loaded
+        if (loaded.spec.storage, loaded.base_dir) != (old.spec.storage, old.base_dir):
+            store = open_store(loaded.spec.storage, loaded.base_dir, loaded.spec.models)
+            await store.open()
+            self._retired.append(self.store)
+            self.store = store
+        elif loaded.spec.models != old.spec.models:
+            await self.store.migrate(loaded.spec.models)
+        self.loaded, self.tools = loaded, tools
+        await self.list_changed.announce()
 
     async def _list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None

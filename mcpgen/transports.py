@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
 
+import anyio
 import uvicorn
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
@@ -12,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from mcpgen.reload import watch
 from mcpgen.server import Connector
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -29,32 +33,44 @@ def security(allowed_hosts: Sequence[str] = ()) -> TransportSecuritySettings:
     )
 
 
-def http_app(connector: Connector, allowed_hosts: Sequence[str] = ()) -> Starlette:
-    """The ASGI app: MCP at /mcp (both protocol eras) and a health check at /healthz."""
+def http_app(connector: Connector, allowed_hosts: Sequence[str] = (), *, reload: bool = False) -> Starlette:
+    """The ASGI app: MCP at /mcp (both protocol eras) and a health check at /healthz; `reload` watches the spec."""
 
     async def healthz(request: Request) -> JSONResponse:
         spec = connector.loaded.spec
         return JSONResponse({"status": "ok", "name": spec.name, "version": spec.version, "tools": len(connector.tools)})
 
-    return connector.server.streamable_http_app(
+    app = connector.server.streamable_http_app(
         streamable_http_path="/mcp",
         transport_security=security(allowed_hosts),
         custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
     )
+    if reload:
+        serving = app.router.lifespan_context  # runs the session manager, which opens the store
+
+        @asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[Any]:
+            async with serving(app) as state, anyio.create_task_group() as tasks:
+                tasks.start_soon(watch, connector)
+                yield state
+                tasks.cancel_scope.cancel()
+
+        app.router.lifespan_context = lifespan
+    return app
 
 
-def serve_http(connector: Connector, host: str, port: int, allowed_hosts: Sequence[str] = ()) -> None:
-    config = uvicorn.Config(
-        http_app(connector, allowed_hosts),
-        host=host,
-        port=port,
-        log_level="info",
-        timeout_graceful_shutdown=3,
-    )
+def serve_http(
+    connector: Connector, host: str, port: int, allowed_hosts: Sequence[str] = (), *, reload: bool = False
+) -> None:
+    app = http_app(connector, allowed_hosts, reload=reload)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
     uvicorn.Server(config).run()
 
 
-async def serve_stdio(connector: Connector) -> None:
+async def serve_stdio(connector: Connector, *, reload: bool = False) -> None:
     server = connector.server
-    async with stdio_server() as (read, write):
+    async with stdio_server() as (read, write), anyio.create_task_group() as tasks:
+        if reload:
+            tasks.start_soon(watch, connector)
         await server.run(read, write, server.create_initialization_options())
+        tasks.cancel_scope.cancel()

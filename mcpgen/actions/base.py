@@ -93,6 +93,15 @@ def field_refs(
             )
 
 
+def clashes(names: Iterable[str], reserved: Iterable[str], key: str) -> Iterator[Finding]:
+    """Findings for fields whose parameter would collide with one the action adds itself."""
+    taken = set(reserved)
+    for index, name in enumerate(names):
+        if name in taken:
+            hint = f"rename the field: the tool already has its own '{name}'"
+            yield (key, index), f"field '{name}' clashes with a name the tool itself uses", hint
+
+
 def id_parameter(bound: Bound) -> dict[str, Any]:
     schema = value_schema(bound.model.fields[bound.id_field])
     schema.setdefault("description", f"The id of the {bound.model_name}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Action, Bound, Finding, field_refs, plural
+from mcpgen.actions.base import Action, Bound, Finding, clashes, field_refs, plural
 from mcpgen.actions.listing import filter_parameters
 from mcpgen.fields import value_schema
 from mcpgen.spec.model import ModelSpec, ToolSpec
@@ -22,6 +22,8 @@ class Count(Action):
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
         yield from field_refs(model, tool.filters or [], "filters")
+        for _, message, hint in clashes([tool.group_by or ""], ("count",), "group_by"):
+            yield ("group_by",), message, hint
         if tool.group_by is not None:
             groupable = [name for name, field in model.fields.items() if field.type in GROUPABLE]
             for (_, _), message, hint in field_refs(model, [tool.group_by], "group_by", groupable):

@@ -9,6 +9,7 @@ from mcpgen.actions.base import (
     Action,
     Bound,
     Finding,
+    clashes,
     field_refs,
     page_parameters,
     page_result,
@@ -41,6 +42,7 @@ class List(Action):
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
         yield from field_refs(model, tool.filters or [], "filters")
         yield from field_refs(model, tool.order_by or [], "order_by")
+        yield from clashes(tool.filters or [], ("order_by", "order", "limit", "cursor"), "filters")
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
         properties = filter_parameters(bound)

@@ -12,7 +12,7 @@ IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # as strict as the JSON Schema
 
 
 class FieldSpec(Strict):
@@ -43,6 +43,8 @@ class ModelSpec(Strict):
 
 
 class LimitSpec(Strict):
+    """The page size of list and search tools."""
+
     default: int = Field(20, ge=1, description="How many records a call returns when it asks for no limit.")
     max: int = Field(100, ge=1, description="The most records one call may return.")
 
@@ -50,11 +52,17 @@ class LimitSpec(Strict):
 class AnnotationsSpec(Strict):
     """Overrides of the hints derived from the action; every override must say why."""
 
-    read_only: bool | None = None
-    destructive: bool | None = None
-    idempotent: bool | None = None
-    open_world: bool | None = None
+    read_only: bool | None = Field(None, description="readOnlyHint: the tool changes nothing (no confirmation).")
+    destructive: bool | None = Field(None, description="destructiveHint: the tool may delete or overwrite data.")
+    idempotent: bool | None = Field(None, description="idempotentHint: calling it twice does no more than once.")
+    open_world: bool | None = Field(None, description="openWorldHint: the tool reaches beyond this server's data.")
     why: str | None = Field(None, description="Why the derived hints are wrong for this tool.")
+
+
+class LintSpec(Strict):
+    """How `mcpgen lint` treats one tool."""
+
+    ignore: list[str] = Field(default_factory=list, description="Lint rule ids silenced for this tool.")
 
 
 class ToolSpec(Strict):
@@ -74,11 +82,14 @@ class ToolSpec(Strict):
     parameters: dict[str, str] | None = Field(
         None, description="Overrides the description of any input parameter, by parameter name."
     )
-    annotations: AnnotationsSpec | None = None
+    annotations: AnnotationsSpec | None = Field(None, description="Overrides of the derived annotation hints.")
     response: str | None = Field(None, description="A Jinja2 template for the text the model reads.")
+    lint: LintSpec | None = Field(None, description="Settings of `mcpgen lint` for this tool.")
 
 
 class StorageSpec(Strict):
+    """Where the connector keeps its records."""
+
     backend: str = Field("sqlite", description="sqlite (the default) or memory.")
     path: str | None = Field(None, description="sqlite: the database file, relative to the spec file.")
 
@@ -92,6 +103,6 @@ class Spec(Strict):
     version: str = Field("0.1.0", description="The connector's version.")
     description: str = Field(description="What to paste into ChatGPT's Description when creating the connector.")
     instructions: str | None = Field(None, description="Sent to clients as the server's instructions.")
-    storage: StorageSpec = Field(default_factory=StorageSpec)
+    storage: StorageSpec = Field(default_factory=StorageSpec, description="Where records are kept.")
     models: dict[str, ModelSpec] = Field(description="The kinds of records, by name.")
     tools: dict[str, ToolSpec] = Field(description="The tools, by name (the name a client calls).")

@@ -7,9 +7,39 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from mcpgen.spec.model import ModelSpec
+from mcpgen.spec.model import FieldSpec, ModelSpec
 
 Record = dict[str, Any]
+
+
+# How each field type is stored; a field whose storage class changes cannot be migrated in place.
+STORAGE_CLASS = {
+    "id": "INTEGER",
+    "string": "TEXT",
+    "text": "TEXT",
+    "enum": "TEXT",
+    "date": "TEXT",
+    "datetime": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+}
+
+
+def refusal(model: str, name: str, field: FieldSpec, stored: str | None, rows: int) -> str | None:
+    """Why `field` cannot replace what is stored (`stored` is None for a new field), or None if it can."""
+    wanted = STORAGE_CLASS[field.type]
+    if stored is not None and stored != wanted:
+        return (
+            f"{model}.{name}: the table stores {stored} but the spec now asks for {wanted} ({field.type}); "
+            "change it back or migrate the data by hand"
+        )
+    if stored is None and (field.type == "id" or (field.required and field.default is None and rows)):
+        return (
+            f"{model}.{name}: cannot add a required field without a default to a table with {rows} rows; "
+            "give it a default or make it optional"
+        )
+    return None
 
 
 class StorageError(Exception):
@@ -79,6 +109,10 @@ class Store(Protocol):
 
     async def open(self) -> None:
         """Creates missing tables and adds new nullable fields; StorageError on incompatible changes."""
+        ...
+
+    async def migrate(self, models: Mapping[str, ModelSpec]) -> None:
+        """Adopts changed models while open, with the same rules as open(); on StorageError nothing changes."""
         ...
 
     async def close(self) -> None: ...

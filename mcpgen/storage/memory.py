@@ -11,7 +11,7 @@ import anyio
 
 from mcpgen.fields import id_field
 from mcpgen.spec.model import ModelSpec
-from mcpgen.storage.base import Query, Record, TextQuery
+from mcpgen.storage.base import STORAGE_CLASS, Query, Record, StorageError, TextQuery, refusal
 
 
 class MemoryStore:
@@ -23,6 +23,26 @@ class MemoryStore:
 
     async def open(self) -> None:
         return None
+
+    async def migrate(self, models: Mapping[str, ModelSpec]) -> None:
+        async with self._lock:
+            refusals = []
+            for name, model in models.items():
+                old = self.models.get(name)
+                rows = len(self._tables.get(name, {}))
+                for field_name, field in model.fields.items():
+                    before = old.fields.get(field_name) if old else None
+                    stored = STORAGE_CLASS[before.type] if before else None
+                    if reason := refusal(name, field_name, field, stored, rows):
+                        refusals.append(reason)
+            if refusals:
+                raise StorageError("incompatible schema change:\n" + "\n".join(refusals))
+            for name, model in models.items():
+                table = self._tables.setdefault(name, {})
+                self._next.setdefault(name, 1)
+                for key, row in table.items():
+                    table[key] = row | {f: spec.default for f, spec in model.fields.items() if f not in row}
+            self.models = models
 
     async def close(self) -> None:
         return None

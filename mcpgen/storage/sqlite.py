@@ -13,20 +13,9 @@ import anyio.to_thread
 
 from mcpgen.fields import id_field
 from mcpgen.spec.model import FieldSpec, ModelSpec
-from mcpgen.storage.base import Query, Record, StorageError, TextQuery
+from mcpgen.storage.base import STORAGE_CLASS, Query, Record, StorageError, TextQuery, refusal
 
 T = TypeVar("T")
-COLUMN_TYPES = {
-    "id": "INTEGER",
-    "string": "TEXT",
-    "text": "TEXT",
-    "enum": "TEXT",
-    "date": "TEXT",
-    "datetime": "TEXT",
-    "integer": "INTEGER",
-    "number": "REAL",
-    "boolean": "INTEGER",
-}
 
 
 def quote(name: str) -> str:
@@ -61,6 +50,14 @@ class SQLiteStore:
             db.close()
             raise
         return db
+
+    async def migrate(self, models: Mapping[str, ModelSpec]) -> None:
+        async with self._lock:
+            db = self._db
+            if db is None:
+                raise RuntimeError("the SQLite store is not open")
+            await self._run(lambda: _migrate(db, models))
+            self.models = models
 
     async def close(self) -> None:
         async with self._lock:
@@ -211,19 +208,10 @@ def _migrate(db: sqlite3.Connection, models: Mapping[str, ModelSpec]) -> None:
                 continue
             rows = db.execute(f"SELECT COUNT(*) FROM {quote(model)}").fetchone()[0]
             for name, field in spec.fields.items():
-                wanted = COLUMN_TYPES[field.type]
-                if name in columns:
-                    if columns[name] != wanted:
-                        refusals.append(
-                            f"{model}.{name}: the table stores {columns[name]} but the spec now asks for {wanted} "
-                            f"({field.type}); change it back or migrate the data by hand"
-                        )
-                elif field.type == "id" or (field.required and field.default is None and rows):
-                    refusals.append(
-                        f"{model}.{name}: cannot add a required field without a default to a table with {rows} "
-                        "rows; give it a default or make it optional"
-                    )
-                else:
+                reason = refusal(model, name, field, columns.get(name), rows)
+                if reason:
+                    refusals.append(reason)
+                elif name not in columns:
                     db.execute(f"ALTER TABLE {quote(model)} ADD COLUMN {_column(name, field)}")
         if refusals:
             raise StorageError("incompatible schema change:\n" + "\n".join(refusals))
@@ -241,7 +229,7 @@ def _create_table(model: str, spec: ModelSpec) -> str:
 def _column(name: str, field: FieldSpec) -> str:
     if field.type == "id":
         return f"{quote(name)} INTEGER PRIMARY KEY AUTOINCREMENT"
-    column = f"{quote(name)} {COLUMN_TYPES[field.type]}"
+    column = f"{quote(name)} {STORAGE_CLASS[field.type]}"
     if field.default is not None:
         column += f" DEFAULT {_literal(field.default)}"
     return column
