@@ -1,0 +1,113 @@
+"""Storage changes over time: real SQLite files created, widened and protected; the same rules in memory."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mcpgen.spec.model import ModelSpec, StorageSpec
+from mcpgen.storage import BACKENDS, open_store
+from mcpgen.storage.base import Query, StorageError
+from mcpgen.storage.sqlite import SQLiteStore
+
+pytestmark = pytest.mark.anyio
+
+
+def models(**fields: dict[str, Any]) -> dict[str, ModelSpec]:
+    return {"note": ModelSpec.model_validate({"fields": {"id": {"type": "id"}, "body": {"type": "text"}, **fields}})}
+
+
+async def test_the_file_and_tables_are_created_on_first_open_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "notes.db"
+    store = SQLiteStore(path, models())
+    await store.open()
+    await store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert [row[1] for row in db.execute("PRAGMA table_info(note)")] == ["id", "body"]
+
+
+async def test_data_survives_closing_and_reopening(tmp_path: Path) -> None:
+    first = SQLiteStore(tmp_path / "n.db", models())
+    await first.open()
+    async with first.transaction() as tx:
+        await tx.insert("note", {"body": "remember me"})
+    await first.close()
+    second = SQLiteStore(tmp_path / "n.db", models())
+    await second.open()
+    async with second.transaction() as tx:
+        assert await tx.get("note", 1) == {"id": 1, "body": "remember me"}
+    await second.close()
+
+
+async def reopen(path: Path, spec: dict[str, ModelSpec]) -> SQLiteStore:
+    store = SQLiteStore(path, spec)
+    await store.open()
+    return store
+
+
+async def seeded(path: Path) -> None:
+    store = await reopen(path, models())
+    async with store.transaction() as tx:
+        await tx.insert("note", {"body": "old"})
+    await store.close()
+
+
+async def test_a_new_optional_field_is_added_and_old_rows_get_its_default(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    await seeded(path)
+    store = await reopen(path, models(pinned={"type": "boolean", "default": False}, tag={"type": "string"}))
+    async with store.transaction() as tx:
+        assert await tx.get("note", 1) == {"id": 1, "body": "old", "pinned": False, "tag": None}
+    await store.close()
+
+
+async def test_a_required_field_without_default_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    await seeded(path)
+    with pytest.raises(StorageError, match=r"note\.owner: cannot add a required field without a default"):
+        await reopen(path, models(owner={"type": "string", "required": True}))
+    store = await reopen(path, models())  # refused means untouched
+    await store.close()
+    with sqlite3.connect(path) as db:
+        assert [row[1] for row in db.execute("PRAGMA table_info(note)")] == ["id", "body"]
+
+
+async def test_a_changed_type_is_refused_naming_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    await seeded(path)
+    changed = {"note": ModelSpec.model_validate({"fields": {"id": {"type": "id"}, "body": {"type": "integer"}}})}
+    with pytest.raises(StorageError, match=r"note\.body: the table stores TEXT but the spec now asks for INTEGER"):
+        await reopen(path, changed)
+
+
+async def test_a_removed_field_keeps_its_column_and_data(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    await seeded(path)
+    slim = {"note": ModelSpec.model_validate({"fields": {"id": {"type": "id"}}})}
+    store = await reopen(path, slim)
+    async with store.transaction() as tx:
+        assert await tx.get("note", 1) == {"id": 1}
+    await store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT body FROM note").fetchall() == [("old",)]
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+async def test_migrate_while_open_follows_the_same_rules(backend: str, tmp_path: Path) -> None:
+    store = open_store(StorageSpec(backend=backend, path="n.db"), tmp_path, models())
+    await store.open()
+    try:
+        async with store.transaction() as tx:
+            await tx.insert("note", {"body": "old"})
+        with pytest.raises(StorageError, match=r"note\.owner"):
+            await store.migrate(models(owner={"type": "string", "required": True}))
+        await store.migrate(models(stars={"type": "integer", "default": 0}))
+        async with store.transaction() as tx:
+            assert await tx.select("note", Query()) == [{"id": 1, "body": "old", "stars": 0}]
+            assert (await tx.insert("note", {"body": "new", "stars": 5}))["stars"] == 5
+    finally:
+        await store.close()
