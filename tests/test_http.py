@@ -5,21 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.conftest import KANBAN, MODES, Served
+from tests.scenarios import call, kanban_scenario, text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
-
-
-async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content
-    return dict(result.structured_content or {})
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -29,17 +23,19 @@ async def test_kanban_over_http_survives_a_restart(serve: type[Served], tmp_path
     async with Client(server.url, mode=mode) as client:
         assert client.server_info.name == "kanban"
         assert len((await client.list_tools()).tools) == 8
-        task = await call(client, "create_task", title="Survive restarts", priority="high")
-        await call(client, "move_task", id=task["id"], status="done")
+        await kanban_scenario(client)
         bad = await client.call_tool("create_task", {"title": 7})
         assert bad.is_error
-        assert "title: expected text, got 7" in bad.content[0].text  # type: ignore[union-attr]
+        assert "title: expected text, got 7" in text(bad)
     server.stop()
 
     again = serve(KANBAN, env)
     async with Client(again.url, mode=mode) as client:
-        listed = await call(client, "list_tasks", status="done")
-        assert [(t["title"], t["priority"]) for t in listed["items"]] == [("Survive restarts", "high")]
+        listed = await call(client, "list_tasks", order_by="created_at")
+        assert [(t["title"], t["status"]) for t in listed["items"]] == [
+            ("Write docs", "in_progress"),
+            ("Fix flaky test", "todo"),
+        ]
 
 
 async def test_both_eras_share_one_server(serve: type[Served], tmp_path: Path) -> None:
