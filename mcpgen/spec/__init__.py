@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mcpgen.errors import Problem, SpecError
-from mcpgen.spec.check import check
 from mcpgen.spec.loader import Positions, load_document
 from mcpgen.spec.model import Spec
 
@@ -37,6 +36,10 @@ def load_spec(file: str | Path, env: Mapping[str, str] | None = None) -> LoadedS
 
 
 def parse_spec(text: str, file: str, env: Mapping[str, str] | None = None) -> LoadedSpec:
+    # The checker needs the action and storage registries, which import the spec models: importing it
+    # here, not at the top, lets `mcpgen.spec.model` be imported from anywhere first.
+    from mcpgen.spec.check import check  # noqa: PLC0415
+
     document = load_document(text, file, env)
     spec, problems = check(document.data, document.positions) if not document.problems or document.data else (None, [])
     problems = document.problems + problems

@@ -1,32 +1,28 @@
-"""Turns parsed YAML into a Spec, collecting every problem: shape errors and broken cross-references."""
+"""Turns parsed YAML into a Spec, collecting every problem: shape errors (see shape.py) and broken cross-references."""
 
 from __future__ import annotations
 
-import functools
 import re
-import types
-import typing
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 import jinja2
 import jsonschema
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
-# `import mcpgen.fields`, not `from ... import`: fields imports the spec models, so when it is imported
-# first this module runs while it is half-initialised, and its functions are only looked up when checking.
 import mcpgen.fields
-from mcpgen.errors import Problem, closest, did_you_mean
+from mcpgen.actions import ACTIONS, Action
+from mcpgen.arguments import FORMATS
+from mcpgen.errors import Problem, did_you_mean
 from mcpgen.spec.loader import Path, Positions, dotted
 from mcpgen.spec.model import IDENTIFIER, FieldSpec, ModelSpec, Spec, ToolSpec
+from mcpgen.spec.shape import name_hint, shape_problems, shown
+from mcpgen.storage import BACKENDS
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 HINT_KEYS = ("read_only", "destructive", "idempotent", "open_world")
 _Model = TypeVar("_Model", bound=BaseModel)
-
-if typing.TYPE_CHECKING:
-    from mcpgen.actions import Action
 
 
 def check(data: Any, positions: Positions) -> tuple[Spec | None, list[Problem]]:
@@ -38,12 +34,7 @@ def check(data: Any, positions: Positions) -> tuple[Spec | None, list[Problem]]:
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
-        problems += _shape_problems(exc.errors(), data, positions)
-    # The registries import the spec models and the storage protocol, which imports this package: they are
-    # looked up when a spec is checked, so that importing any module first works.
-    from mcpgen.actions import ACTIONS  # noqa: PLC0415 -- see above
-    from mcpgen.storage import BACKENDS  # noqa: PLC0415
-
+        problems += shape_problems(exc.errors(), data, positions)
     checker = _CrossCheck(positions, data.get("models"), ACTIONS, set(BACKENDS))
     problems += checker.storage(data.get("storage"))
     problems += checker.models()
@@ -80,153 +71,6 @@ def _salvage(kind: type[_Model], entry: Any, fill: dict[str, Any] | None = None)
     return _validated(kind, {**(fill or {}), **{k: v for k, v in entry.items() if k not in bad}})
 
 
-# --- shape problems: pydantic's errors, in the user's words and at the user's positions ---
-
-_SHAPES = {
-    "model_type": "expected a mapping (key: value)",
-    "dict_type": "expected a mapping (key: value)",
-    "list_type": "expected a list",
-    "string_type": "expected text",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_type": "expected a number",
-    "float_parsing": "expected a number",
-}
-
-
-def _name_hint(name: Any, *, slug: bool) -> str:
-    """How to write a name: lowercase letters, digits, '_' (and '-' in slugs), with a fixed-up example."""
-    allowed = "digits, '-' and '_'" if slug else "digits and '_'"
-    hint = f"use lowercase letters, {allowed}, starting with a letter"
-    separator = "-" if slug else "_"
-    fixed = re.sub(r"[^a-z0-9_-]+" if slug else r"[^a-z0-9_]+", separator, str(name).lower()).strip("-_")
-    return hint + f", e.g. '{fixed}'" if re.match(r"^[a-z]", fixed) and fixed != name else hint
-
-
-def _shape_problems(errors: list[ErrorDetails], data: Any, positions: Positions) -> Iterator[Problem]:
-    located = [(*_locate(error["loc"], data), error) for error in errors]
-    # A missing key that an unknown key in the same mapping misspells is said once, by the unknown key.
-    misspelt = set()
-    for path, _, error in located:
-        guess = closest(str(path[-1]), _keys_at(path[:-1])) if error["type"] == "extra_forbidden" else None
-        if guess:
-            misspelt.add((*path[:-1], guess))
-    for path, is_key, error in located:
-        if not (error["type"] == "missing" and path in misspelt):
-            yield _shape_problem(path, is_key, error, positions)
-
-
-def _locate(loc: tuple[str | int, ...], data: Any) -> tuple[Path, bool]:
-    """pydantic's location as a path in the user's data, and whether the error is about a mapping key."""
-    path: list[str | int] = []
-    current = data
-    for part in loc:
-        if part == "[key]":
-            return tuple(path), True
-        if isinstance(current, dict):
-            key = next((key for key in current if str(key) == str(part)), part)
-            path.append(str(key))
-            current = current.get(key)
-        else:
-            path.append(part)
-            fits = isinstance(current, list) and isinstance(part, int) and part < len(current)
-            current = current[part] if fits else None
-    return tuple(path), False
-
-
-def _shape_problem(path: Path, is_key: bool, error: ErrorDetails, positions: Positions) -> Problem:
-    kind, value, last = error["type"], error["input"], str(path[-1]) if path else ""
-    if is_key:
-        return positions.problem(path, f"the key {_shown(value)} is not text", "put it in quotes", key=True)
-    if kind == "extra_forbidden":
-        return positions.problem(path, f"unknown key '{last}'", did_you_mean(last, _keys_at(path[:-1])), key=True)
-    if kind == "missing":
-        return positions.problem(path[:-1], f"missing required key '{last}'", _missing_hint(path))
-    if kind == "literal_error":
-        choices = [str(choice) for choice in typing.get_args(_annotation_at(path))]
-        if last == "mcpgen":
-            return positions.problem(path, f"unsupported spec version {_shown(value)}", "write mcpgen: 1")
-        what = "unknown field type" if last == "type" else "unknown value"
-        return positions.problem(path, f"{what} {_shown(value)}", did_you_mean(str(value), choices))
-    if kind == "string_pattern_mismatch" and path == ("name",):
-        return positions.problem(path, f"{_shown(value)} is not a valid name", _name_hint(value, slug=True))
-    if kind == "greater_than_equal":
-        return positions.problem(path, f"must be at least {error.get('ctx', {}).get('ge')}, not {_shown(value)}")
-    if kind not in _SHAPES:
-        return positions.problem(path, error["msg"][0].lower() + error["msg"][1:])
-    hint = ""
-    if kind == "string_type" and isinstance(value, int | float):
-        hint = "put it in quotes"
-    elif kind == "list_type" and isinstance(value, str):
-        hint = f"write [{value}]"
-    elif kind == "model_type" and len(path) == 4 and path[2] == "fields" and isinstance(value, str):
-        hint = f"write {last}: {{type: {value}}}"
-    return positions.problem(path, f"{_SHAPES[kind]}, not {_shown(value)}", hint)
-
-
-def _missing_hint(path: Path) -> str:
-    owner = _annotation_at(path[:-1])
-    info = owner.model_fields.get(str(path[-1])) if _is_model(owner) else None
-    choices = typing.get_args(_unwrap(info.annotation)) if info and _is_literal(info.annotation) else ()
-    if len(choices) == 1:
-        return f"write {path[-1]}: {choices[0]}"
-    if choices:
-        return "one of: " + ", ".join(map(str, choices))
-    description = re.sub(r"\s*\(.*\)$", "", (info.description or "").rstrip(".")) if info else ""
-    return description[:1].lower() + description[1:]
-
-
-def _shown(value: Any) -> str:
-    """A value as the user wrote it, briefly."""
-    if value is None:
-        return "an empty value"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, dict | list):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    if isinstance(value, str):
-        return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
-    return str(value)
-
-
-def _annotation_at(path: Path) -> Any:
-    """What the spec models expect at `path` (a model class, a type, a Literal), or None."""
-    current: Any = Spec
-    for part in path:
-        if _is_model(current):
-            info = current.model_fields.get(str(part))
-            if info is None:
-                return None
-            current = _unwrap(info.annotation)
-        elif typing.get_origin(current) in (dict, list):
-            current = _unwrap(typing.get_args(current)[-1])
-        else:
-            return None
-    return current
-
-
-def _keys_at(path: Path) -> list[str]:
-    owner = _annotation_at(path)
-    return list(owner.model_fields) if _is_model(owner) else []
-
-
-def _is_model(annotation: Any) -> typing.TypeGuard[type[BaseModel]]:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
-def _is_literal(annotation: Any) -> bool:
-    return typing.get_origin(_unwrap(annotation)) is typing.Literal
-
-
-def _unwrap(annotation: Any) -> Any:
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        return next(arg for arg in typing.get_args(annotation) if arg is not type(None))
-    return annotation
-
-
 # --- cross-references: what pydantic cannot see ---
 
 _NUMERIC, _TEXTUAL = frozenset({"integer", "number"}), frozenset({"string", "text"})
@@ -248,14 +92,6 @@ _EXPECTED = {
     "date": "a date as YYYY-MM-DD",
     "datetime": "a date and time such as 2026-01-31T09:30:00Z",
 }
-
-
-@functools.cache
-def _formats() -> jsonschema.FormatChecker:
-    formats = jsonschema.FormatChecker(formats=())
-    formats.checks("date")(mcpgen.fields.is_date)
-    formats.checks("date-time")(mcpgen.fields.is_datetime)
-    return formats
 
 
 class _CrossCheck:
@@ -289,7 +125,7 @@ class _CrossCheck:
                 yield self.at.problem(
                     ("models", name),
                     f"'{name}' is not a valid model name",
-                    _name_hint(name, slug=False),
+                    name_hint(name, slug=False),
                     key=True,
                 )
             for field in _entries(entry.get("fields") if isinstance(entry, dict) else None):
@@ -298,7 +134,7 @@ class _CrossCheck:
                     yield self.at.problem(
                         where,
                         f"'{field[0]}' is not a valid field name",
-                        _name_hint(field[0], slug=False),
+                        name_hint(field[0], slug=False),
                         key=True,
                     )
         for name, model in self.specs.items():
@@ -350,11 +186,13 @@ class _CrossCheck:
             yield self.at.problem((*path, "min_length"), message)
         if field.pattern is not None:
             try:
-                re.compile(field.pattern)
+                with warnings.catch_warnings():  # e.g. "possible set intersection": valid, only a hint
+                    warnings.simplefilter("ignore", FutureWarning)
+                    re.compile(field.pattern)
             except re.error as exc:
                 yield self.at.problem((*path, "pattern"), f"not a valid regular expression: {exc}")
                 return
-        validator = jsonschema.Draft202012Validator(mcpgen.fields.value_schema(field), format_checker=_formats())
+        validator = jsonschema.Draft202012Validator(mcpgen.fields.value_schema(field), format_checker=FORMATS)
         if field.default is not None and kind != "id" and not field.auto:
             yield from self.value((*path, "default"), field, validator, field.default, "default")
         for index, example in enumerate(field.examples or []):
@@ -371,7 +209,7 @@ class _CrossCheck:
             yield self.at.problem(path, f"{what} '{value}' is not one of the values", hint)
         elif error.validator in ("type", "format"):
             expected = _EXPECTED.get(field.type, "text")
-            yield self.at.problem(path, f"{what} {_shown(value)} is not {expected}")
+            yield self.at.problem(path, f"{what} {shown(value)} is not {expected}")
         else:
             yield self.at.problem(path, f"{what} {error.message}")
 
