@@ -14,7 +14,7 @@ from mcp import types
 from mcp.server import NotificationOptions, Server, ServerRequestContext
 from mcp.server.models import InitializationOptions
 
-from mcpgen import __version__
+from mcpgen import __version__, ledger
 from mcpgen.arguments import problems as argument_problems
 from mcpgen.errors import ToolCallError
 from mcpgen.listchanged import ListChanged
@@ -22,6 +22,7 @@ from mcpgen.spec import LoadedSpec
 from mcpgen.storage import open_store
 from mcpgen.storage.base import Store
 from mcpgen.tooldefs import ToolDef, build_tools
+from mcpgen.view import client_view
 
 log = logging.getLogger("mcpgen")
 
@@ -102,7 +103,19 @@ class Connector:
     async def _list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=[d.tool for d in self.tools.values()])
+        loaded, tools = self.loaded, self.tools
+        client = ctx.session.client_params.client_info if ctx.session.client_params else None
+        if client is not None and client.name == ledger.CHATGPT:
+            await self._record_listing(loaded, tools, client.version, ctx.session.protocol_version)
+        return types.ListToolsResult(tools=[d.tool for d in tools.values()])
+
+    async def _record_listing(self, loaded: LoadedSpec, tools: dict[str, ToolDef], version: str, protocol: str) -> None:
+        """Remembers what ChatGPT now holds, for `mcpgen diff --since-chatgpt` and the stale-call guard."""
+        view = client_view(loaded.spec, tools)
+        try:
+            await anyio.to_thread.run_sync(ledger.record_listing, loaded, view, version, protocol)
+        except OSError as exc:
+            log.warning("could not record ChatGPT's tool listing: %s", exc)
 
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
@@ -114,7 +127,7 @@ class Connector:
         tools = self.tools  # one consistent view for the whole call, even if a reload swaps them
         definition = tools.get(name)
         if definition is None:
-            return error(f"Unknown tool '{name}'. Available tools: {', '.join(tools)}.")
+            return await self._unknown(name, tools)
         try:
             args = arguments or {}
             wrong = argument_problems(definition.validator, args)
@@ -133,6 +146,19 @@ class Connector:
             content=[types.TextContent(type="text", text=text)],
             structured_content=result,
         )
+
+    async def _unknown(self, name: str, tools: dict[str, ToolDef]) -> types.CallToolResult:
+        """A call to a tool the spec lacks: a stale client's (renamed or removed tool), or a plain mistake."""
+        loaded = self.loaded
+        try:
+            stale = await anyio.to_thread.run_sync(ledger.stale_call, loaded, name, client_view(loaded.spec, tools))
+        except (OSError, ValueError) as exc:
+            log.warning("could not read the Refresh ledger: %s", exc)
+            stale = None
+        if stale:
+            log.warning("a client called %s, which it saw before the spec changed: it needs a Refresh", name)
+            return error(stale)
+        return error(f"Unknown tool '{name}'. Available tools: {', '.join(tools)}.")
 
 
 def _text(definition: ToolDef, args: dict[str, Any], result: dict[str, Any]) -> str:

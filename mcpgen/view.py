@@ -1,4 +1,4 @@
-"""The client view: exactly what a client receives from tools/list, and what it costs in tokens."""
+"""The client view: exactly what a client receives about a connector, and what it costs in tokens."""
 
 from __future__ import annotations
 
@@ -6,16 +6,26 @@ import json
 import math
 from typing import Any
 
-from mcpgen.tooldefs import ToolDef, wire
+from mcp import types
+from mcp_types import methods
+
+from mcpgen.spec.model import Spec
+from mcpgen.tooldefs import ToolDef
+
+CHATGPT_ERA = "2025-11-25"  # the handshake-era revision ChatGPT speaks
 
 
-def client_view(tools: dict[str, ToolDef]) -> dict[str, Any]:
-    """The tool and resource lists as they go over the wire."""
-    return {"tools": wire(tools), "resources": []}
+def client_view(spec: Spec, tools: dict[str, ToolDef], version: str = CHATGPT_ERA) -> dict[str, Any]:
+    """The server's instructions and its tool and resource lists, shaped for `version` as the SDK sends them."""
+    listed = types.ListToolsResult(tools=[d.tool for d in tools.values()])
+    sent = methods.serialize_server_result(
+        "tools/list", version, listed.model_dump(by_alias=True, mode="json", exclude_none=True)
+    )
+    return {"instructions": spec.instructions, "tools": sent["tools"], "resources": []}
 
 
 def compact(value: Any) -> str:
-    """JSON as the SDK sends it: no spaces, non-ASCII kept."""
+    """JSON as the SDK writes it: no spaces, UTF-8 kept, keys in the order given."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 

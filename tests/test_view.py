@@ -1,0 +1,62 @@
+"""`mcpgen tools`: the exact client view, byte for byte what a real server sends, with token estimates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from mcpgen.view import compact
+from tests.conftest import KANBAN, Served
+from tests.test_cli import mcpgen
+
+HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+
+def raw_tools_list(url: str) -> str:
+    """The body of a tools/list response, as a handshake-era client receives it."""
+    hello = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}},
+    }
+    with httpx2.Client(timeout=10) as http:
+        started = http.post(url, json=hello, headers=HEADERS)
+        session = {"mcp-session-id": started.headers["mcp-session-id"], "mcp-protocol-version": "2025-11-25"}
+        http.post(url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=HEADERS | session)
+        listed = http.post(url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=HEADERS | session)
+        return listed.content.decode("utf-8")
+
+
+def test_tools_json_is_byte_for_byte_what_the_server_sends(serve: type[Served], tmp_path: Path) -> None:
+    run = mcpgen("tools", str(KANBAN), "--json")
+    assert run.returncode == 0, run.stderr
+    view: dict[str, Any] = json.loads(run.stdout)
+    body = raw_tools_list(serve(KANBAN, {"KANBAN_DB": str(tmp_path / "k.db")}).url)
+    assert '"tools":' + compact(view["tools"]) in body
+
+
+def test_tools_json_estimates_each_tool_and_the_total() -> None:
+    view = json.loads(mcpgen("tools", str(KANBAN), "--json").stdout)
+    tokens = view["tokens"]
+    assert sorted(tokens["tools"]) == sorted(tool["name"] for tool in view["tools"])
+    for tool in view["tools"]:
+        assert tokens["tools"][tool["name"]] == -(-len(compact(tool)) // 4)
+    assert sum(tokens["tools"].values()) <= tokens["total"] <= sum(tokens["tools"].values()) + 10
+    assert view["resources"] == []
+
+
+def test_tools_prints_every_tool_its_hints_parameters_and_the_total() -> None:
+    run = mcpgen("tools", str(KANBAN))
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "delete_task  (Delete a task)  [write, destructive: asks for confirmation]" in out
+    assert "list_tasks  (List tasks)  [read-only]" in out
+    assert "  - status (todo|in_progress|done, required): " in out
+    total = json.loads(mcpgen("tools", str(KANBAN), "--json").stdout)["tokens"]["total"]
+    assert out.splitlines()[-1] == (
+        f"kanban 1.0.0: 8 tools, 0 resources, ≈{total} tokens in the model's context (about 4 characters a token)"
+    )
