@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -43,6 +44,13 @@ def connector(kanban: LoadedSpec) -> Connector:
 async def connect(target: object, mode: str = "legacy") -> AsyncIterator[Client]:
     async with Client(target, mode=mode) as client:  # type: ignore[arg-type]
         yield client
+
+
+def without_tool(spec_text: str, name: str) -> str:
+    """The spec's YAML text with one tool's block (under `tools:`, two-space indent) cut out."""
+    start = spec_text.index(f"\n  {name}:")
+    following = [m.start() for m in re.finditer(r"\n(  [#A-Za-z0-9_.-]|\S)", spec_text) if m.start() > start]
+    return spec_text[:start] + (spec_text[following[0] :] if following else "\n")
 
 
 def free_port() -> int:

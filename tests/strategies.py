@@ -11,7 +11,7 @@ from mcpgen.actions.count import GROUPABLE
 from mcpgen.actions.search import SEARCHABLE
 
 Spec = dict[str, Any]
-ACTION_KINDS = ("list", "get", "create", "update", "delete", "search", "count")
+ACTION_KINDS = ("list", "get", "create", "update", "delete", "search", "count", "chatgpt_search", "fetch")
 # Names the actions use for their own parameters and results: a field so named would clash with them
 # (as a filter of a list tool, or as the group_by of a count tool, whose groups also hold "count").
 RESERVED_NAMES = frozenset({"limit", "cursor", "order", "order_by", "query", "count"})
@@ -204,6 +204,11 @@ def _tools(draw: st.DrawFn, kind: str, model: str, fields: dict[str, Any]) -> di
         tool["fields"] = draw(st.lists(st.sampled_from(searchable), min_size=1, unique=True))
         if draw(st.booleans()):
             tool["limit"] = draw(_limits())
+    elif kind in ("chatgpt_search", "fetch"):
+        keys = draw(_document_keys(kind, fields))
+        if keys is None:
+            return None
+        tool |= keys
     elif kind == "count":
         if draw(st.booleans()):
             tool["filters"] = draw(subsets)
@@ -220,6 +225,36 @@ def _tools(draw: st.DrawFn, kind: str, model: str, fields: dict[str, Any]) -> di
         hint = draw(st.sampled_from(["read_only", "destructive", "idempotent", "open_world"]))
         tool["annotations"] = {hint: draw(st.booleans()), "why": draw(prose)}
     return tool
+
+
+@st.composite
+def _document_keys(draw: st.DrawFn, kind: str, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """The keys of ChatGPT's search and fetch kinds; None when a search has no text field to search."""
+    keys: dict[str, Any] = {"url": draw(_urls(fields))}
+    if kind == "chatgpt_search":
+        searchable = [name for name, field in fields.items() if field["type"] in SEARCHABLE]
+        if not searchable:
+            return None
+        keys["fields"] = draw(st.lists(st.sampled_from(searchable), min_size=1, unique=True))
+        return keys
+    if draw(st.booleans()):
+        keys["fields"] = draw(st.lists(st.sampled_from(list(fields)), unique=True))
+    if draw(st.booleans()):
+        shown = draw(st.sampled_from(list(fields)))
+        keys["text"] = draw(st.sampled_from(["{{ %s }}", "Value: {{ %s | default('none') }}\n{{ %s }}"])).replace(
+            "%s", shown
+        )
+    return keys
+
+
+def _urls(fields: dict[str, Any]) -> st.SearchStrategy[str]:
+    """Citation URL templates over the model's fields (whose values may be missing: `default`)."""
+    id_name = next(name for name, field in fields.items() if field["type"] == "id")
+    names = st.sampled_from(list(fields))
+    return st.one_of(
+        st.just(f"https://example.com/records/{{{{ {id_name} }}}}"),
+        names.map(lambda name: f"https://example.com/x?{name}={{{{ {name} | default('') | urlencode }}}}"),
+    )
 
 
 @st.composite

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mcp import Client, types
 
-from tests.conftest import KANBAN, Served
+from tests.conftest import KANBAN, Served, without_tool
 from tests.test_cli import mcpgen
 
 CHATGPT = types.Implementation(name="openai-mcp", version="1.0.0")
@@ -117,8 +117,7 @@ async def test_a_call_to_a_renamed_tool_tells_the_model_what_to_call_and_to_refr
         await chatgpt.list_tools()
     first.stop()
     edit(spec, "\n  move_task:", "\n  shift_task:")
-    text = spec.read_text()
-    spec.write_text(text[: text.index("\n  board_summary:")] + "\n")
+    spec.write_text(without_tool(spec.read_text(), "board_summary"))
     server = serve(spec, env)
     async with Client(server.url, mode="legacy", client_info=CHATGPT) as stale:
         renamed = await stale.call_tool("move_task", {"id": 1, "status": "done"})

@@ -30,6 +30,8 @@ async def test_tools_list_is_the_tool_definitions(connector: Connector, mode: st
         "delete_task",
         "search_tasks",
         "board_summary",
+        "search",
+        "fetch",
     ]
 
 

@@ -56,7 +56,9 @@ def test_tools_prints_every_tool_its_hints_parameters_and_the_total() -> None:
     assert "delete_task  (Delete a task)  [write, destructive: asks for confirmation]" in out
     assert "list_tasks  (List tasks)  [read-only]" in out
     assert "  - status (todo|in_progress|done, required): " in out
-    total = json.loads(mcpgen("tools", str(KANBAN), "--json").stdout)["tokens"]["total"]
+    view = json.loads(mcpgen("tools", str(KANBAN), "--json").stdout)
+    total = view["tokens"]["total"]
+    counts = f"{len(view['tools'])} tools, {len(view['resources'])} resources"
     assert out.splitlines()[-1] == (
-        f"kanban 1.0.0: 8 tools, 0 resources, ≈{total} tokens in the model's context (about 4 characters a token)"
+        f"kanban 1.0.0: {counts}, ≈{total} tokens in the model's context (about 4 characters a token)"
     )

@@ -68,12 +68,17 @@ class LintSpec(Strict):
 class ToolSpec(Strict):
     """A tool the connector advertises; which keys apply depends on its action."""
 
-    action: str = Field(description="What the tool does: list, get, create, update, delete, search or count.")
+    action: str = Field(
+        description="What the tool does: list, get, create, update, delete, search, count, "
+        "or ChatGPT's chatgpt_search and fetch."
+    )
     model: str = Field(description="The model the tool works on.")
     description: str = Field(description="What the model reads to decide when to call the tool.")
     title: str | None = Field(None, description="The name people see; derived from the tool name if absent.")
     fields: list[str] | None = Field(
-        None, description="create/update: the fields that may be set; search: the fields searched."
+        None,
+        description="create/update: the fields that may be set; search: the fields searched; "
+        "fetch: the fields in the text.",
     )
     filters: list[str] | None = Field(None, description="list/count: fields to filter on by exact match.")
     order_by: list[str] | None = Field(None, description="list: the fields results may be ordered by.")
@@ -84,6 +89,12 @@ class ToolSpec(Strict):
     )
     annotations: AnnotationsSpec | None = Field(None, description="Overrides of the derived annotation hints.")
     response: str | None = Field(None, description="A Jinja2 template for the text the model reads.")
+    url: str | None = Field(
+        None,
+        description="chatgpt_search/fetch: a Jinja2 template of the link a person opens to see a record "
+        "(for citations), e.g. https://board.example.com/tasks/{{ id }}.",
+    )
+    text: str | None = Field(None, description="fetch: a Jinja2 template of the record's text; all fields if absent.")
     lint: LintSpec | None = Field(None, description="Settings of `mcpgen lint` for this tool.")
 
 
