@@ -98,10 +98,7 @@ def _tool(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
     if a.get("_meta") != b.get("_meta"):
         changes.append(Change("behavioural", f"{name}._meta", "metadata changed", a.get("_meta"), b.get("_meta")))
     known = {"name", "title", "description", "annotations", "inputSchema", "outputSchema", "_meta"}
-    for key in sorted((a.keys() | b.keys()) - known):
-        if a.get(key) != b.get(key):
-            changes.append(Change("behavioural", f"{name}.{key}", "changed", a.get(key), b.get(key)))
-    return changes
+    return changes + _other_keys(name, a, b, known)
 
 
 def _annotations(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
@@ -132,10 +129,16 @@ def _input(path: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
         elif name in was_required and name not in is_required:
             changes.append(Change("behavioural", where, "now optional"))
         changes += _parameter(where, before[name], after[name])
-    for key in sorted((a.keys() | b.keys()) - {"properties", "required"}):
-        if a.get(key) != b.get(key):
-            changes.append(Change("behavioural", f"{path}.{key}", "changed", a.get(key), b.get(key)))
-    return changes
+    return changes + _other_keys(path, a, b, {"properties", "required"})
+
+
+def _other_keys(path: str, a: dict[str, Any], b: dict[str, Any], known: set[str]) -> list[Change]:
+    """Changes to keys without a rule of their own: behavioural, as they may change what clients do."""
+    return [
+        Change("behavioural", f"{path}.{key}", "changed", a.get(key), b.get(key))
+        for key in sorted((a.keys() | b.keys()) - known)
+        if a.get(key) != b.get(key)
+    ]
 
 
 def _parameter(path: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from mcpgen.actions import documents
-from mcpgen.actions.base import Action, Bound, Finding, field_refs
-from mcpgen.actions.search import SEARCHABLE
-from mcpgen.errors import ToolCallError
+from mcpgen.actions.base import Action, Bound, Finding
+from mcpgen.actions.search import searched_fields, text_query
 from mcpgen.spec.model import LimitSpec, ModelSpec, ToolSpec
-from mcpgen.storage.base import TextQuery, Transaction
+from mcpgen.storage.base import Transaction
 
 
 class ChatGPTSearch(Action):
@@ -21,10 +20,7 @@ class ChatGPTSearch(Action):
     idempotent = True
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
-        if not tool.fields:
-            yield ("fields",), "search needs the fields to search", "e.g. fields: [title, notes]"
-        textual = [name for name, field in model.fields.items() if field.type in SEARCHABLE]
-        yield from field_refs(model, tool.fields or [], "fields", textual)
+        yield from searched_fields(tool, model)
         yield from documents.check_template(model, "url", tool.url, required=True)
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
@@ -37,11 +33,7 @@ class ChatGPTSearch(Action):
         return documents.document_schema({"results": {"type": "array", "items": result}})
 
     async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        terms = tuple(dict.fromkeys(word.casefold() for word in args["query"].split()))
-        if not terms:
-            raise ToolCallError("query: give at least one word to search for.")
-        size = (bound.tool.limit or LimitSpec()).default
-        query = TextQuery(fields=tuple(bound.tool.fields or ()), terms=terms, limit=size, offset=0)
+        query = text_query(bound, args["query"], (bound.tool.limit or LimitSpec()).default, 0)
         records = await tx.search(bound.model_name, query)
         results = [
             {

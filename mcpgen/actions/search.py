@@ -30,10 +30,7 @@ class Search(Action):
     idempotent = True
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
-        if not tool.fields:
-            yield ("fields",), "search needs the fields to search", "e.g. fields: [title, notes]"
-        textual = [name for name, field in model.fields.items() if field.type in SEARCHABLE]
-        yield from field_refs(model, tool.fields or [], "fields", textual)
+        return searched_fields(tool, model)
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
         searched = ", ".join(bound.tool.fields or [])
@@ -54,12 +51,25 @@ class Search(Action):
         return page_schema(bound)
 
     async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        terms = tuple(dict.fromkeys(word.casefold() for word in args["query"].split()))
-        if not terms:
-            raise ToolCallError("query: give at least one word to search for.")
         size, offset = page_window(bound.tool.limit or LimitSpec(), args)
-        query = TextQuery(fields=tuple(bound.tool.fields or ()), terms=terms, limit=size + 1, offset=offset)
+        query = text_query(bound, args["query"], size + 1, offset)
         return page_result(await tx.search(bound.model_name, query), size, offset)
 
     def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:
         return page_summary(bound, result, f' matching "{args["query"]}"')
+
+
+def searched_fields(tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+    """A search tool's `fields`: present, and each a text field of the model."""
+    if not tool.fields:
+        yield ("fields",), "search needs the fields to search", "e.g. fields: [title, notes]"
+    textual = [name for name, field in model.fields.items() if field.type in SEARCHABLE]
+    yield from field_refs(model, tool.fields or [], "fields", textual)
+
+
+def text_query(bound: Bound, words: str, limit: int, offset: int) -> TextQuery:
+    """The store query for the words of `words`, each once, case-folded."""
+    terms = tuple(dict.fromkeys(word.casefold() for word in words.split()))
+    if not terms:
+        raise ToolCallError("query: give at least one word to search for.")
+    return TextQuery(fields=tuple(bound.tool.fields or ()), terms=terms, limit=limit, offset=offset)
