@@ -31,6 +31,6 @@ def token_budget(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             ("tools",),
             f"the tool list costs about {tokens} tokens ({len(ctx.tools)} tools), over {LIST_TOKENS_MAX}",
-            "merge or drop rarely used tools, and shorten the longest descriptions (see mcpgen lint's per-tool costs)",
+            "merge or drop rarely used tools, and shorten the longest descriptions",
             key=True,
         )

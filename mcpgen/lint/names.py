@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from mcpgen.lint.base import Context, Hit
 
-NAME_MAX = 64
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 # Verbs a tool name may start with; extend this list (kept sorted) rather than silencing the rule.
 _VERB_WORDS = """
@@ -24,10 +23,11 @@ VERBS = frozenset(_VERB_WORDS.split())
 
 def verb_noun(ctx: Context) -> Iterator[Hit]:
     for name in ctx.spec.tools:
-        if len(name) > NAME_MAX:
-            problem = f"it is {len(name)} characters long, over {NAME_MAX}"
+        # Names over 64 characters, or with characters outside [A-Za-z0-9_.-], never get here: validate rejects them.
+        if not re.match(r"^[a-z0-9_]+$", name):
+            problem = "it is not snake_case"
         elif not SNAKE_CASE.match(name):
-            problem = "it is not snake_case words, such as move_task"
+            problem = "it is not a verb followed by a noun"
         elif name.split("_")[0] not in VERBS:
             problem = f"it does not start with a verb ('{name.split('_')[0]}')"
         else:
