@@ -12,7 +12,7 @@ from mcpgen.lint.base import Context, Hit
 # "Use this when", "Use it only when", "Use this tool when": the opening OpenAI recommends.
 WHEN_TO_USE = re.compile(r"^\s*use (this|it)\b(\s+\w+){0,2}?\s+when\b", re.IGNORECASE)
 # What the tool is not for: "Do not use…", "not for…", "Does not list…", "…use move_task instead".
-WHEN_NOT = re.compile(r"\b(do not|don't|does not|doesn't|not for|never|instead|rather than|cannot)\b", re.IGNORECASE)
+WHEN_NOT = re.compile(r"\b(do not|don't|does not|doesn't|not for|never|instead|rather than)\b", re.IGNORECASE)
 DESCRIPTION_MIN = 50  # characters: below this, a description cannot say when (and when not) to use the tool
 DESCRIPTION_MAX = 1000  # characters: above this, every conversation pays for text the model skims
 SIMILARITY_MAX = 0.75  # difflib ratio over the words of two descriptions: above it, the model may confuse them
