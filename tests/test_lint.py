@@ -110,6 +110,22 @@ def test_status_strings_within_64_characters_pass(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "To change a note, use edit_note instead.",
+        "Read it before you update it.",
+        "It never deletes anything.",
+        "Fetch the note first, then move it with move_note.",
+    ],
+)
+def test_a_reading_tool_may_mention_writes_as_advice(sentence: str) -> None:
+    text = (CASES / "read-write-split.yaml").read_text()
+    text = text.replace("Marks the note as read and saves the\n      time it was read.", sentence)
+    findings = lint(parse_spec(text, "read-write-split.yaml"))
+    assert [(f.rule, f.tool) for f in findings] == [("read-write-split", "add_note")]
+
+
+@pytest.mark.parametrize(
     ("text", "value", "named"),
     [
         ("todo (not started), in_progress (being worked on)", "in_progress", True),

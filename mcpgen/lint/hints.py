@@ -29,7 +29,7 @@ def read_write_split(ctx: Context) -> Iterator[Hit]:
                 "remove read_only: true; a tool that reads and writes should be two tools",
                 name,
             )
-        elif action.read_only and (hints is None or hints.read_only is not False):
+        elif action.read_only:
             writes = [s for s in re.split(r"(?<=[.;!?])\s+", tool.description) if not ASIDE.search(s)]
             verb = next((m.group(0) for s in writes if (m := WRITES.search(s))), None)
             if verb:

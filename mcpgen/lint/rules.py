@@ -32,7 +32,7 @@ RULES: list[Rule] = [
          parameters.parameter_description),
     Rule("enum-explained", "warning", "The description of an enum parameter names its values.",
          parameters.enum_explained),
-    Rule("verb-noun", "warning", "A tool name is verb_noun: snake_case, a verb first, 64 characters at most.",
+    Rule("verb-noun", "warning", "A tool name is verb_noun: snake_case words, a verb first.",
          names.verb_noun),
     Rule("read-write-split", "error", "Reading and writing stay in separate tools, and hints do not hide a write.",
          hints.read_write_split),
