@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print the result as JSON")
     validate.set_defaults(run=_validate)
 
+    lint = verbs.add_parser("lint", help="check the tools' metadata against ChatGPT's guidance")
+    lint.add_argument("spec", type=Path)
+    lint.add_argument("--json", action="store_true", help="print the findings as a JSON list")
+    lint.set_defaults(run=_lint)
+
     schema = verbs.add_parser("schema", help="print the JSON Schema of the spec format")
     schema.set_defaults(run=_schema)
 
@@ -118,6 +123,26 @@ def _validate(options: argparse.Namespace) -> int:
     else:
         print(f"{options.spec}: valid ({_count(spec.models, 'model')}, {_count(spec.tools, 'tool')})")
     return 0
+
+
+def _lint(options: argparse.Namespace) -> int:
+    from mcpgen.lint import RULES, lint
+    from mcpgen.spec import load_spec
+
+    loaded = load_spec(options.spec)
+    findings = lint(loaded)
+    errors = sum(finding.severity == "error" for finding in findings)
+    if options.json:
+        print(json.dumps([finding.as_json() for finding in findings], indent=2, ensure_ascii=False))
+    elif not findings:
+        print(f"{options.spec}: clean ({_count(loaded.spec.tools, 'tool')}, {_count(RULES, 'rule')})")
+    else:
+        for finding in findings:
+            print(finding)
+        sys.stdout.flush()
+        warnings = len(findings) - errors
+        print(f"{_count(range(errors), 'error')}, {_count(range(warnings), 'warning')}.", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _count(things: Any, noun: str) -> str:

@@ -33,6 +33,10 @@ def filter_parameters(bound: Bound) -> dict[str, Any]:
     return parameters
 
 
+def _or(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+
 class List(Action):
     kind = "list"
     keys = frozenset({"filters", "order_by", "limit"})
@@ -50,7 +54,7 @@ class List(Action):
             properties["order_by"] = {
                 "type": "string",
                 "enum": list(bound.tool.order_by),
-                "description": "The field to sort by; without it, oldest records first.",
+                "description": f"The field to sort by: {_or(bound.tool.order_by)}; without it, oldest records first.",
             }
             properties["order"] = {
                 "type": "string",
