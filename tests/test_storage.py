@@ -34,6 +34,10 @@ MODELS = {
     "event": ModelSpec.model_validate(
         {"fields": {"id": {"type": "id"}, "at": {"type": "datetime"}, "kind": {"type": "string"}}}
     ),
+    # A number column before the id and an integer: SQLite 3.40's RETURNING hands these back as REAL.
+    "reading": ModelSpec.model_validate(
+        {"fields": {"value": {"type": "number"}, "id": {"type": "id"}, "count": {"type": "integer"}}}
+    ),
 }
 
 
@@ -66,6 +70,16 @@ async def test_insert_returns_the_whole_record_with_a_new_id(store: Store) -> No
     async with store.transaction() as tx:
         assert await tx.get("book", 1) == first
         assert await tx.get("book", 99) is None
+
+
+async def test_ids_and_integers_come_back_as_integers_whatever_precedes_them(store: Store) -> None:
+    written = await add(store, "reading", value=1.5, count=3)
+    empty = await add(store, "reading")
+    assert [type(written["id"]), type(written["count"]), type(empty["id"])] == [int, int, int]
+    async with store.transaction() as tx:
+        changed = await tx.update("reading", 1, {"count": 4})
+    assert changed == {"value": 1.5, "id": 1, "count": 4}
+    assert type(changed["count"]) is int
 
 
 async def test_update_changes_only_the_given_fields(store: Store) -> None:

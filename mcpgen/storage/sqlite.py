@@ -189,6 +189,9 @@ def _casefold(value: Any) -> str | None:
 def _reader(field: FieldSpec) -> Callable[[Any], Any]:
     if field.type == "boolean":
         return lambda value: None if value is None else bool(value)
+    if field.type in ("id", "integer"):
+        # SQLite 3.40's RETURNING can hand back an integer column as REAL when a REAL column precedes it.
+        return lambda value: value if value is None or isinstance(value, int) else int(value)
     return lambda value: value
 
 
