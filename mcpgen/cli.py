@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--reload", action="store_true", help="watch the spec and serve each valid edit at once")
     serve.set_defaults(run=_serve)
 
+    generate = verbs.add_parser("generate", help="write a standalone project that serves the spec without mcpgen")
+    generate.add_argument("spec", type=Path)
+    generate.add_argument("-o", "--output", type=Path, help="the project folder (default generated/<name>/)")
+    generate.add_argument("--force", action="store_true", help="write even where files mcpgen did not write exist")
+    generate.set_defaults(run=_generate)
+
     tools = verbs.add_parser("tools", help="print the tool list a client receives, with its token cost")
     tools.add_argument("spec", type=Path)
     tools.add_argument("--json", action="store_true", help="print the lists exactly as sent, as JSON")
@@ -325,3 +331,19 @@ def _diff(options: argparse.Namespace) -> int:
     then = "" if options.since_chatgpt else f", then run `mcpgen lock {options.spec}`"
     print(f"To show them to ChatGPT, {ledger.refresh_step(loaded)}{then}.")
     return 1
+
+
+def _generate(options: argparse.Namespace) -> int:
+    from mcpgen.codegen import GenerateError, default_output, generate
+    from mcpgen.spec import load_spec
+
+    loaded = load_spec(options.spec)
+    out = options.output or default_output(loaded)
+    try:
+        written = generate(loaded, out, force=options.force)
+    except GenerateError as exc:
+        print(f"mcpgen: {exc}", file=sys.stderr)
+        return 1
+    package = loaded.spec.name.replace("-", "_") + "_mcp"
+    print(f"{out}: wrote {_count(written, 'file')}; run it with  cd {out} && make serve  (or python -m {package})")
+    return 0

@@ -78,9 +78,11 @@ def writable(model: ModelSpec) -> list[str]:
 
 
 def normalise(field: FieldSpec, value: Any) -> Any:
-    """Stores datetimes in one sortable form: UTC, ISO 8601 with milliseconds and a Z."""
+    """Stores datetimes in one sortable form (UTC, ISO 8601 with milliseconds and a Z), numbers as floats."""
     if field.type == "datetime" and isinstance(value, str):
         return utc_text(parse_datetime(value))
+    if field.type == "number" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
     return value
 
 

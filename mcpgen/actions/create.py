@@ -59,7 +59,7 @@ class Create(Action):
             elif name in args:
                 values[name] = normalise(field, args[name])
             elif field.default is not None:
-                values[name] = field.default
+                values[name] = normalise(field, field.default)
         return await tx.insert(bound.model_name, values)
 
     def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:

@@ -192,6 +192,8 @@ def _reader(field: FieldSpec) -> Callable[[Any], Any]:
     if field.type in ("id", "integer"):
         # SQLite 3.40's RETURNING can hand back an integer column as REAL when a REAL column precedes it.
         return lambda value: value if value is None or isinstance(value, int) else int(value)
+    if field.type == "number":
+        return lambda value: value if value is None else float(value)
     return lambda value: value
 
 
