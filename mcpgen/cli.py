@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +78,19 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="HOST",
         help="a further Host header to accept, e.g. your tunnel's abc123.ngrok-free.app",
+    )
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("MCPGEN_PUBLIC_URL"),
+        metavar="URL",
+        help="the public HTTPS URL (a tunnel's) to accept and give ChatGPT; default $MCPGEN_PUBLIC_URL or the spec's",
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a further browser origin allowed by CORS (MCP Inspector's web UI always is)",
     )
     serve.add_argument("--reload", action="store_true", help="watch the spec and serve each valid edit at once")
     serve.set_defaults(run=_serve)
@@ -165,15 +180,23 @@ def _schema(options: argparse.Namespace) -> int:
 def _serve(options: argparse.Namespace) -> int:
     from mcpgen.server import Connector
     from mcpgen.spec import load_spec
-    from mcpgen.transports import serve_http, serve_stdio
+    from mcpgen.transports import public_host, serve_http, serve_stdio
 
     connector = Connector(load_spec(options.spec))
     if options.transport == "stdio":
         anyio.run(lambda: serve_stdio(connector, reload=options.reload))
         return 0
+    public_url = options.public_url or connector.loaded.spec.public_url
+    if public_url and not re.match(r"^https?://[^/\s]+", public_url):
+        print(
+            f"mcpgen: --public-url must be a URL such as https://abc123.ngrok-free.app: {public_url}", file=sys.stderr
+        )
+        return 2
+    options.public_url = public_url
+    hosts = [*options.allowed_host, *([public_host(public_url)] if public_url else [])]
     anyio.run(_check_storage, connector)
     print(_banner(connector, options), file=sys.stderr, flush=True)
-    serve_http(connector, options.host, options.port, options.allowed_host, reload=options.reload)
+    serve_http(connector, options.host, options.port, hosts, reload=options.reload, allow_origins=options.allow_origin)
     return 0
 
 
@@ -187,7 +210,10 @@ def _banner(connector: Any, options: argparse.Namespace) -> str:
     spec = connector.loaded.spec
     host = f"[{options.host}]" if ":" in options.host else options.host
     url = f"http://{host}:{options.port}/mcp"
+    from mcpgen.transports import public_mcp_url
+
     tunnel = options.allowed_host[0] if options.allowed_host else "<your-tunnel-host>"
+    paste = public_mcp_url(options.public_url) if options.public_url else f"https://{tunnel}/mcp"
     tools = _count(connector.tools, "tool")
     lines = [
         f"mcpgen {__version__}: serving {spec.name} {spec.version} ({tools}) at {url}",
@@ -195,12 +221,12 @@ def _banner(connector: Any, options: argparse.Namespace) -> str:
         "To use it in ChatGPT (developer mode on): Settings → Connectors → Create, and fill in",
         f"  Name:        {spec.title or spec.name}",
         f"  Description: {spec.description}",
-        f"  URL:         https://{tunnel}/mcp",
+        f"  URL:         {paste}",
     ]
-    if not options.allowed_host:
+    if not options.allowed_host and not options.public_url:
         lines += [
             "ChatGPT needs a public HTTPS URL: run a tunnel such as  ngrok http " + str(options.port),
-            f"and restart with  mcpgen serve {options.spec} --allowed-host <the tunnel's host>",
+            f"and restart with  mcpgen serve {options.spec} --public-url https://<the tunnel's host>",
             "(requests for hosts not listed are refused: DNS-rebinding protection stays on).",
         ]
     if options.reload:
@@ -236,9 +262,11 @@ def _view(spec_file: Path) -> tuple[Any, dict[str, Any]]:
     from mcpgen.spec import load_spec
     from mcpgen.tooldefs import build_tools
     from mcpgen.view import client_view
+    from mcpgen.widgets import all_resources, load_widgets
 
     loaded = load_spec(spec_file)
-    return loaded, client_view(loaded.spec, build_tools(loaded.spec))
+    widgets = load_widgets(loaded)
+    return loaded, client_view(loaded.spec, build_tools(loaded.spec, widgets), all_resources(widgets))
 
 
 def _tools(options: argparse.Namespace) -> int:

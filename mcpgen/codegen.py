@@ -17,11 +17,13 @@ from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from mcpgen.actions import ACTIONS
 from mcpgen.actions.base import plural
+from mcpgen.actions.board import card_fields
 from mcpgen.actions.create import settable
 from mcpgen.fields import display_field, id_field
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.model import LimitSpec, Spec
 from mcpgen.tooldefs import build_tools, wire
+from mcpgen.widgets import all_resources, load_widgets
 
 MANIFEST = ".mcpgen-files"  # what the last `generate` wrote: the files it may overwrite or remove
 KEPT = (".venv", "data", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")  # made by running it
@@ -30,7 +32,7 @@ _TAKEN = frozenset(
     {
         *("annotations", "json", "Any", "Args", "Result", "ToolError", "Transaction", "TEMPLATES"),
         *("document_id", "document_title", "label", "new_record", "normalise", "not_found", "now_text"),
-        *("page_result", "page_summary", "page_window", "render_url", "search_terms"),
+        *("page_result", "page_summary", "page_window", "render_url", "search_terms", "column_title"),
     }
 )
 
@@ -108,10 +110,14 @@ def render(loaded: LoadedSpec) -> dict[Path, str]:
         names[f"{package}/texts.py"] = "package/texts.py.jinja"
     if context["trip"]:
         names["tests/test_round_trip.py"] = "tests/test_round_trip.py.jinja"
+    if context["widgets"]:
+        names[f"{package}/resources.json"] = "resources.json.jinja"
     files = {
         Path(path): environment.get_template(template).render(context) if template else ""
         for path, template in names.items()
     }
+    for name, widget in context["widgets"].items():
+        files[Path(package, "widgets", f"{name}.html")] = widget.html  # the widget's own file, as it is
     return _formatted(files)
 
 
@@ -119,6 +125,8 @@ def _context(loaded: LoadedSpec) -> dict[str, Any]:
     spec = loaded.spec
     package = spec.name.replace("-", "_") + "_mcp"
     models = [_model(spec, name) for name in spec.models]
+    widgets = load_widgets(loaded)
+    resources = [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in all_resources(widgets)]
     tools = _tools(spec, {model["name"]: model["constant"] for model in models})
     uses_templates = any(tool.response or tool.url or tool.text for tool in spec.tools.values())
     return {
@@ -131,8 +139,15 @@ def _context(loaded: LoadedSpec) -> dict[str, Any]:
         "tools": [SimpleNamespace(**tool) for tool in tools],
         "responses": [(name, tool.response) for name, tool in spec.tools.items() if tool.response],
         "uses_templates": uses_templates,
-        "tools_json": json.dumps(wire(build_tools(spec)), indent=2, ensure_ascii=False),
-        "trip": SimpleNamespace(**trip) if (trip := _round_trip(spec, tools)) else None,
+        "tools_json": json.dumps(wire(build_tools(spec, widgets)), indent=2, ensure_ascii=False),
+        "resources_json": json.dumps(resources, indent=2, ensure_ascii=False),
+        "widget_files": {
+            uri: f"widgets/{widget.name}.html"
+            for widget in widgets.values()
+            for uri in (widget.app_uri, widget.skybridge_uri)
+        },
+        "widgets": widgets,
+        "trip": SimpleNamespace(**trip) if (trip := _round_trip(loaded, tools)) else None,
     }
 
 
@@ -190,6 +205,8 @@ def _tools(spec: Spec, constants: dict[str, str]) -> list[dict[str, Any]]:
                 "updated": [field for field, spec_ in model.fields.items() if spec_.auto == "updated"],
                 "group_by": tool.group_by,
                 "limit_default": (tool.limit or LimitSpec()).default,
+                "limit_max": (tool.limit or LimitSpec()).max,
+                "cards": tuple(card_fields(tool, model)),
                 "url": tool.url,
                 "text": tool.text,
                 "shown": tuple(tool.fields or [field for field in model.fields if field != id_field(model)]),
@@ -198,9 +215,10 @@ def _tools(spec: Spec, constants: dict[str, str]) -> list[dict[str, Any]]:
     return tools
 
 
-def _round_trip(spec: Spec, tools: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _round_trip(loaded: LoadedSpec, tools: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The tools and sample arguments of the generated round-trip test: create, then get, update, delete."""
-    built = build_tools(spec)
+    spec = loaded.spec
+    built = build_tools(spec, load_widgets(loaded))
     for create in (tool for tool in tools if tool["kind"] == "create"):
         arguments = _sample_arguments(built[create["name"]].tool.input_schema)
         if arguments is None:
@@ -297,7 +315,7 @@ def _formatted(files: dict[Path, str]) -> dict[Path, str]:
         root = Path(folder)
         for relative, text in files.items():
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
-            (root / relative).write_text(text, encoding="utf-8")
+            (root / relative).write_text(text, encoding="utf-8", newline="")
         for command in (
             [ruff, "check", "--fix", "--select", "I,F401", "--quiet", "--no-cache", "."],
             [ruff, "format", "--quiet", "--no-cache", "."],

@@ -17,8 +17,9 @@ log = logging.getLogger("mcpgen.reload")
 
 
 def watched(connector: Connector) -> list[Path]:
-    """The files a spec is made of: today the spec file itself."""
-    return [connector.loaded.file]
+    """The files a spec is made of: the spec file and the widgets' HTML."""
+    loaded = connector.loaded
+    return [loaded.file, *(loaded.base_dir / widget.html for widget in loaded.spec.widgets.values())]
 
 
 def _fingerprint(files: list[Path]) -> str:

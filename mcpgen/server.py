@@ -13,6 +13,8 @@ import anyio
 from mcp import types
 from mcp.server import NotificationOptions, Server, ServerRequestContext
 from mcp.server.models import InitializationOptions
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS
 
 from mcpgen import __version__, ledger
 from mcpgen.arguments import problems as argument_problems
@@ -23,6 +25,7 @@ from mcpgen.storage import open_store
 from mcpgen.storage.base import Store
 from mcpgen.tooldefs import ToolDef, build_tools
 from mcpgen.view import client_view
+from mcpgen.widgets import Widget, all_resources, load_widgets, read
 
 log = logging.getLogger("mcpgen")
 
@@ -46,7 +49,8 @@ class Connector:
     def __init__(self, loaded: LoadedSpec, store: Store | None = None) -> None:
         spec = loaded.spec
         self.loaded = loaded
-        self.tools: dict[str, ToolDef] = build_tools(spec)
+        self.widgets: dict[str, Widget] = load_widgets(loaded)
+        self.tools: dict[str, ToolDef] = build_tools(spec, self.widgets)
         self.store = store or open_store(spec.storage, loaded.base_dir, spec.models)
         self._users = 0
         self._lock = anyio.Lock()
@@ -61,6 +65,8 @@ class Connector:
             lifespan=lambda _server: self.running(),
             on_list_tools=self._list_tools,
             on_call_tool=self._call_tool,
+            on_list_resources=self._list_resources,
+            on_read_resource=self._read_resource,
             on_subscriptions_listen=self.list_changed.listen,
         )
         self.server.middleware.append(self.list_changed.track)
@@ -88,7 +94,8 @@ class Connector:
 
         Storage changes are applied additively, as at start-up; on StorageError nothing changes.
         """
-        tools = build_tools(loaded.spec)
+        widgets = load_widgets(loaded)
+        tools = build_tools(loaded.spec, widgets)
         old = self.loaded
         if (loaded.spec.storage, loaded.base_dir) != (old.spec.storage, old.base_dir):
             store = open_store(loaded.spec.storage, loaded.base_dir, loaded.spec.models)
@@ -97,7 +104,7 @@ class Connector:
             self.store = store
         elif loaded.spec.models != old.spec.models:
             await self.store.migrate(loaded.spec.models)
-        self.loaded, self.tools = loaded, tools
+        self.loaded, self.tools, self.widgets = loaded, tools, widgets
         await self.list_changed.announce()
 
     async def _list_tools(
@@ -111,11 +118,24 @@ class Connector:
 
     async def _record_listing(self, loaded: LoadedSpec, tools: dict[str, ToolDef], version: str, protocol: str) -> None:
         """Remembers what ChatGPT now holds, for `mcpgen diff --since-chatgpt` and the stale-call guard."""
-        view = client_view(loaded.spec, tools)
+        view = client_view(loaded.spec, tools, all_resources(self.widgets))
         try:
             await anyio.to_thread.run_sync(ledger.record_listing, loaded, view, version, protocol)
         except OSError as exc:
             log.warning("could not record ChatGPT's tool listing: %s", exc)
+
+    async def _list_resources(
+        self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=all_resources(self.widgets))
+
+    async def _read_resource(
+        self, ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        found = read(self.widgets, params.uri)
+        if found is None:
+            raise MCPError(code=INVALID_PARAMS, message=f"Unknown resource {params.uri}")
+        return found
 
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
@@ -151,7 +171,8 @@ class Connector:
         """A call to a tool the spec lacks: a stale client's (renamed or removed tool), or a plain mistake."""
         loaded = self.loaded
         try:
-            stale = await anyio.to_thread.run_sync(ledger.stale_call, loaded, name, client_view(loaded.spec, tools))
+            view = client_view(loaded.spec, tools, all_resources(self.widgets))
+            stale = await anyio.to_thread.run_sync(ledger.stale_call, loaded, name, view)
         except (OSError, ValueError) as exc:
             log.warning("could not read the Refresh ledger: %s", exc)
             stale = None

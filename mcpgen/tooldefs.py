@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from mcp import types
 from mcpgen import arguments
 from mcpgen.actions import ACTIONS, Action, Bound
 from mcpgen.spec.model import Spec, ToolSpec
+from mcpgen.widgets import Widget
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,8 @@ class ToolDef:
 _TEMPLATES = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
-def build_tools(spec: Spec) -> dict[str, ToolDef]:
-    """The tools of a valid spec, in spec order."""
+def build_tools(spec: Spec, widgets: Mapping[str, Widget] | None = None) -> dict[str, ToolDef]:
+    """The tools of a valid spec, in spec order; `widgets` (see load_widgets) give widget tools their `_meta`."""
     tools = {}
     for name, tool in spec.tools.items():
         action = ACTIONS[tool.action]
@@ -45,6 +47,7 @@ def build_tools(spec: Spec) -> dict[str, ToolDef]:
             input_schema=schema,
             output_schema=action.output_schema(bound),
             annotations=hints(action, tool),
+            meta=widgets[tool.widget].tool_meta() if widgets and tool.widget else None,
         )
         template = _TEMPLATES.from_string(tool.response) if tool.response else None
         tools[name] = ToolDef(bound, action, advertised, arguments.validator(schema), template)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 import uvicorn
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -19,6 +21,19 @@ from mcpgen.reload import watch
 from mcpgen.server import Connector
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# Browser-based clients developers debug with: MCP Inspector's web UI (its default port).
+DEBUG_ORIGINS = ("http://localhost:6274", "http://127.0.0.1:6274")
+MCP_HEADERS = ["Authorization", "Content-Type", "Last-Event-ID", "Mcp-Protocol-Version", "Mcp-Session-Id"]
+
+
+def public_mcp_url(public_url: str) -> str:
+    """The URL to paste into ChatGPT: the public URL's origin with /mcp."""
+    return public_url.rstrip("/").removesuffix("/mcp") + "/mcp"
+
+
+def public_host(public_url: str) -> str:
+    """The Host header requests through the public URL carry: abc123.ngrok-free.app (with a port if it has one)."""
+    return urlsplit(public_url).netloc
 
 
 def security(allowed_hosts: Sequence[str] = ()) -> TransportSecuritySettings:
@@ -33,8 +48,17 @@ def security(allowed_hosts: Sequence[str] = ()) -> TransportSecuritySettings:
     )
 
 
-def http_app(connector: Connector, allowed_hosts: Sequence[str] = (), *, reload: bool = False) -> Starlette:
-    """The ASGI app: MCP at /mcp (both protocol eras) and a health check at /healthz; `reload` watches the spec."""
+def http_app(
+    connector: Connector,
+    allowed_hosts: Sequence[str] = (),
+    *,
+    reload: bool = False,
+    allow_origins: Sequence[str] = (),
+) -> Starlette:
+    """The ASGI app: MCP at /mcp (both protocol eras) and a health check at /healthz; `reload` watches the spec.
+
+    CORS lets MCP Inspector's web UI (and `allow_origins`) call it from a browser, and nothing else.
+    """
 
     async def healthz(request: Request) -> JSONResponse:
         spec = connector.loaded.spec
@@ -44,6 +68,13 @@ def http_app(connector: Connector, allowed_hosts: Sequence[str] = (), *, reload:
         streamable_http_path="/mcp",
         transport_security=security(allowed_hosts),
         custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=[*DEBUG_ORIGINS, *allow_origins],
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=MCP_HEADERS,
+        expose_headers=["Mcp-Session-Id", "Mcp-Protocol-Version", "WWW-Authenticate"],
     )
     if reload:
         serving = app.router.lifespan_context  # runs the session manager, which opens the store
@@ -60,9 +91,15 @@ def http_app(connector: Connector, allowed_hosts: Sequence[str] = (), *, reload:
 
 
 def serve_http(
-    connector: Connector, host: str, port: int, allowed_hosts: Sequence[str] = (), *, reload: bool = False
+    connector: Connector,
+    host: str,
+    port: int,
+    allowed_hosts: Sequence[str] = (),
+    *,
+    reload: bool = False,
+    allow_origins: Sequence[str] = (),
 ) -> None:
-    app = http_app(connector, allowed_hosts, reload=reload)
+    app = http_app(connector, allowed_hosts, reload=reload, allow_origins=allow_origins)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
     uvicorn.Server(config).run()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from mcp import types
@@ -15,13 +16,23 @@ from mcpgen.tooldefs import ToolDef
 CHATGPT_ERA = "2025-11-25"  # the handshake-era revision ChatGPT speaks
 
 
-def client_view(spec: Spec, tools: dict[str, ToolDef], version: str = CHATGPT_ERA) -> dict[str, Any]:
+def client_view(
+    spec: Spec, tools: dict[str, ToolDef], resources: Sequence[types.Resource] = (), version: str = CHATGPT_ERA
+) -> dict[str, Any]:
     """The server's instructions and its tool and resource lists, shaped for `version` as the SDK sends them."""
-    listed = types.ListToolsResult(tools=[d.tool for d in tools.values()])
-    sent = methods.serialize_server_result(
-        "tools/list", version, listed.model_dump(by_alias=True, mode="json", exclude_none=True)
+    return {
+        "instructions": spec.instructions,
+        "tools": _sent("tools/list", types.ListToolsResult(tools=[d.tool for d in tools.values()]), version)["tools"],
+        "resources": _sent("resources/list", types.ListResourcesResult(resources=list(resources)), version)[
+            "resources"
+        ],
+    }
+
+
+def _sent(method: str, result: types.Result, version: str) -> dict[str, Any]:
+    return methods.serialize_server_result(
+        method, version, result.model_dump(by_alias=True, mode="json", exclude_none=True)
     )
-    return {"instructions": spec.instructions, "tools": sent["tools"], "resources": []}
 
 
 def compact(value: Any) -> str:

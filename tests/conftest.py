@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,6 +45,14 @@ def connector(kanban: LoadedSpec) -> Connector:
 async def connect(target: object, mode: str = "legacy") -> AsyncIterator[Client]:
     async with Client(target, mode=mode) as client:  # type: ignore[arg-type]
         yield client
+
+
+def copy_kanban(folder: Path) -> Path:
+    """The Kanban spec and the widget files it names, copied into `folder` to be edited."""
+    shutil.copytree(KANBAN.parent / "widgets", folder / "widgets", dirs_exist_ok=True)
+    spec = folder / "kanban.yaml"
+    spec.write_text(KANBAN.read_text())
+    return spec
 
 
 def without_tool(spec_text: str, name: str) -> str:

@@ -11,7 +11,7 @@ from mcpgen.actions.count import GROUPABLE
 from mcpgen.actions.search import SEARCHABLE
 
 Spec = dict[str, Any]
-ACTION_KINDS = ("list", "get", "create", "update", "delete", "search", "count", "chatgpt_search", "fetch")
+ACTION_KINDS = ("list", "get", "create", "update", "delete", "search", "count", "chatgpt_search", "fetch", "board")
 # Names the actions use for their own parameters and results: a field so named would clash with them
 # (as a filter of a list tool, or as the group_by of a count tool, whose groups also hold "count").
 RESERVED_NAMES = frozenset({"limit", "cursor", "order", "order_by", "query", "count"})
@@ -204,6 +204,11 @@ def _tools(draw: st.DrawFn, kind: str, model: str, fields: dict[str, Any]) -> di
         tool["fields"] = draw(st.lists(st.sampled_from(searchable), min_size=1, unique=True))
         if draw(st.booleans()):
             tool["limit"] = draw(_limits())
+    elif kind == "board":
+        keys = draw(_board_keys(fields))
+        if keys is None:
+            return None
+        tool |= keys
     elif kind in ("chatgpt_search", "fetch"):
         keys = draw(_document_keys(kind, fields))
         if keys is None:
@@ -225,6 +230,21 @@ def _tools(draw: st.DrawFn, kind: str, model: str, fields: dict[str, Any]) -> di
         hint = draw(st.sampled_from(["read_only", "destructive", "idempotent", "open_world"]))
         tool["annotations"] = {hint: draw(st.booleans()), "why": draw(prose)}
     return tool
+
+
+@st.composite
+def _board_keys(draw: st.DrawFn, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """A board's columns (an enum field), card fields and filters; None when the model has no enum."""
+    enums = [name for name, field in fields.items() if field["type"] == "enum"]
+    if not enums:
+        return None
+    keys: dict[str, Any] = {"group_by": draw(st.sampled_from(enums))}
+    subsets = st.lists(st.sampled_from(list(fields)), unique=True)
+    if draw(st.booleans()):
+        keys["fields"] = draw(subsets)
+    if draw(st.booleans()):
+        keys["filters"] = draw(subsets)
+    return keys
 
 
 @st.composite

@@ -80,7 +80,7 @@ async def test_fetch_returns_the_whole_document_with_its_url_and_metadata(connec
     assert json.loads(text(result)) == document
 
 
-@pytest.mark.parametrize("wrong", ["99", "abc", " ", "-1"])
+@pytest.mark.parametrize("wrong", ["99", "abc", " ", "-1", "²", "1.0"])
 async def test_fetch_of_an_unknown_id_is_a_readable_error(connector: Connector, wrong: str) -> None:
     async with connect(connector.server) as client:
         result = await client.call_tool("fetch", {"id": wrong})

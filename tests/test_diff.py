@@ -18,7 +18,7 @@ from tests.strategies import specs
 
 
 def view_of(text: str) -> dict[str, Any]:
-    loaded = parse_spec(text, "spec.yaml", env={})
+    loaded = parse_spec(text, str(KANBAN), env={})  # beside the Kanban spec: its widget files are there
     return client_view(loaded.spec, build_tools(loaded.spec))
 
 

@@ -82,7 +82,7 @@ def test_serve_prints_what_to_paste_into_chatgpt(serve: type[Served], tmp_path: 
     assert f"at http://127.0.0.1:{server.port}/mcp" in output
     assert "Name:        Kanban board" in output
     assert "Description: Track work on a Kanban board" in output
-    assert "--allowed-host" in output
+    assert "--public-url https://<the tunnel's host>" in output
 
 
 def test_a_bad_spec_never_starts(tmp_path: Path) -> None:
@@ -111,3 +111,39 @@ async def test_stdio_transport(tmp_path: Path) -> None:
         created = await call(client, "create_task", title="Over stdio")
         assert created["id"] == 1
         assert (await call(client, "board_summary"))["total"] == 1
+
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+
+def test_a_public_url_is_accepted_printed_and_other_hosts_still_refused(serve: type[Served], tmp_path: Path) -> None:
+    env = {"KANBAN_DB": str(tmp_path / "kanban.db"), "MCPGEN_PUBLIC_URL": "https://abc123.ngrok-free.app"}
+    server = serve(KANBAN, env)
+    url = f"http://127.0.0.1:{server.port}/mcp"
+    public = {**MCP_HEADERS, "Host": "abc123.ngrok-free.app", "Origin": "https://abc123.ngrok-free.app"}
+    assert httpx2.post(url, json=INITIALIZE, headers=public).status_code == 200
+    assert httpx2.post(url, json=INITIALIZE, headers={**MCP_HEADERS, "Host": "other.ngrok-free.app"}).status_code == 421
+    wrong_origin = {**public, "Origin": "https://evil.example"}
+    assert httpx2.post(url, json=INITIALIZE, headers=wrong_origin).status_code == 403
+    assert "URL:         https://abc123.ngrok-free.app/mcp" in server.output()
+
+
+def test_cors_lets_mcp_inspectors_web_ui_in_and_no_other_origin(serve: type[Served], tmp_path: Path) -> None:
+    server = serve(KANBAN, {"KANBAN_DB": str(tmp_path / "kanban.db")}, "--allow-origin", "https://debug.example")
+    url = f"http://127.0.0.1:{server.port}/mcp"
+    ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,mcp-session-id"}
+    for origin in ("http://localhost:6274", "https://debug.example"):
+        allowed = httpx2.options(url, headers={**ask, "Origin": origin})
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == origin
+    refused = httpx2.options(url, headers={**ask, "Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in refused.headers
+    answered = httpx2.post(url, json=INITIALIZE, headers={**MCP_HEADERS, "Origin": "http://localhost:6274"})
+    assert answered.headers["access-control-allow-origin"] == "http://localhost:6274"
+    assert "mcp-session-id" in answered.headers["access-control-expose-headers"].lower()

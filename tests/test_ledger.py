@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 from mcp import Client, types
 
-from tests.conftest import KANBAN, Served, without_tool
+from tests.conftest import KANBAN, Served, copy_kanban, without_tool
 from tests.test_cli import mcpgen
 
 CHATGPT = types.Implementation(name="openai-mcp", version="1.0.0")
 
 
-def copy_kanban(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    spec = tmp_path / "kanban.yaml"
-    spec.write_text(KANBAN.read_text())
+def editable_kanban(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    spec = copy_kanban(tmp_path)
     return spec, {"KANBAN_DB": str(tmp_path / "data" / "kanban.db")}
 
 
@@ -27,7 +26,7 @@ def edit(spec: Path, old: str, new: str) -> None:
 
 
 def test_diff_is_quiet_and_exits_0_right_after_lock(tmp_path: Path) -> None:
-    spec, env = copy_kanban(tmp_path)
+    spec, env = editable_kanban(tmp_path)
     locked = mcpgen("lock", str(spec), env=env)
     assert locked.returncode == 0, locked.stderr
     assert (tmp_path / "kanban.lock.json").exists()
@@ -37,7 +36,7 @@ def test_diff_is_quiet_and_exits_0_right_after_lock(tmp_path: Path) -> None:
 
 
 def test_diff_lists_each_change_with_its_class_and_ends_with_the_refresh_step(tmp_path: Path) -> None:
-    spec, env = copy_kanban(tmp_path)
+    spec, env = editable_kanban(tmp_path)
     mcpgen("lock", str(spec), env=env)
     edit(spec, "\n  move_task:", "\n  shift_task:")
     edit(spec, "Use this only when the user explicitly", "Use this only if the user clearly")
@@ -54,7 +53,7 @@ def test_diff_lists_each_change_with_its_class_and_ends_with_the_refresh_step(tm
 
 
 def test_diff_json_is_for_tools(tmp_path: Path) -> None:
-    spec, env = copy_kanban(tmp_path)
+    spec, env = editable_kanban(tmp_path)
     mcpgen("lock", str(spec), env=env)
     edit(spec, "max_length: 200", "max_length: 100")
     diff = mcpgen("diff", str(spec), "--json", env=env)
@@ -70,7 +69,7 @@ def test_diff_json_is_for_tools(tmp_path: Path) -> None:
 
 
 def test_diff_without_a_lock_says_how_to_make_one(tmp_path: Path) -> None:
-    spec, env = copy_kanban(tmp_path)
+    spec, env = editable_kanban(tmp_path)
     diff = mcpgen("diff", str(spec), env=env)
     assert diff.returncode == 2
     assert f"run `mcpgen lock {spec}`" in diff.stderr
@@ -86,7 +85,7 @@ def test_the_committed_kanban_lock_matches_the_spec() -> None:
 async def test_the_server_records_what_chatgpt_listed_and_diff_compares_with_it(
     serve: type[Served], tmp_path: Path
 ) -> None:
-    spec, env = copy_kanban(tmp_path)
+    spec, env = editable_kanban(tmp_path)
     server = serve(spec, env)
     record = tmp_path / "data" / "kanban.chatgpt.json"
     async with Client(server.url, mode="legacy") as other:
@@ -111,7 +110,7 @@ async def test_the_server_records_what_chatgpt_listed_and_diff_compares_with_it(
 async def test_a_call_to_a_renamed_tool_tells_the_model_what_to_call_and_to_refresh(
     serve: type[Served], tmp_path: Path
 ) -> None:
-    spec, env = copy_kanban(tmp_path)
+    spec, env = editable_kanban(tmp_path)
     first = serve(spec, env)
     async with Client(first.url, mode="legacy", client_info=CHATGPT) as chatgpt:
         await chatgpt.list_tools()

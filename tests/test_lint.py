@@ -59,10 +59,10 @@ def test_rule_ids_are_unique_kebab_case() -> None:
 
 def test_chatgpts_search_and_fetch_keep_their_names_but_other_kinds_so_named_do_not() -> None:
     text = KANBAN.read_text()
-    assert not [f for f in lint(parse_spec(text, "kanban.yaml", env={})) if f.rule == "verb-noun"]
+    assert not [f for f in lint(parse_spec(text, str(KANBAN), env={})) if f.rule == "verb-noun"]
     renamed = text.replace("\n  search_tasks:", "\n  find:").replace("\n  search:", "\n  search_board:")
     renamed = renamed.replace("\n  find:", "\n  search:")
-    flagged = [f.tool for f in lint(parse_spec(renamed, "kanban.yaml", env={})) if f.rule == "verb-noun"]
+    flagged = [f.tool for f in lint(parse_spec(renamed, str(KANBAN), env={})) if f.rule == "verb-noun"]
     assert flagged == ["search"]  # a plain `search` action named `search` is not ChatGPT's search
 
 

@@ -85,6 +85,11 @@ async def _compare(loaded: LoadedSpec, generated: Any, folder: Path, calls: list
         Client(generated.create_server(folder / "generated.db")) as theirs,
     ):
         assert listed(await ours.list_tools()) == listed(await theirs.list_tools())
+        if loaded.spec.widgets:
+            resources = await ours.list_resources()
+            assert resources == await theirs.list_resources()
+            for resource in resources.resources:
+                assert await ours.read_resource(resource.uri) == await theirs.read_resource(resource.uri)
         for name, args in calls:
             mine, yours = await ours.call_tool(name, args), await theirs.call_tool(name, args)
             assert answered(mine) == answered(yours), (name, args)
@@ -106,6 +111,8 @@ async def test_the_kanban_project_answers_a_life_cycle_as_mcpgen_serve_does(tmp_
         ("search", {"query": "login"}),
         ("fetch", {"id": "2"}),
         ("fetch", {"id": "two"}),
+        ("show_board", {}),
+        ("show_board", {"assignee": "Ada"}),
         ("get_task", {"id": 9}),
         ("delete_task", {"id": 1}),
         ("delete_task", {"id": 1}),

@@ -12,7 +12,7 @@ from mcp import Client, types
 
 from mcpgen.server import Connector
 from mcpgen.spec import load_spec
-from tests.conftest import KANBAN, Served, connect
+from tests.conftest import Served, connect, copy_kanban
 
 pytestmark = pytest.mark.anyio
 
@@ -21,9 +21,7 @@ NEW = "Use this when the user asks what is on the board"
 
 
 def editable_kanban(tmp_path: Path) -> Path:
-    spec = tmp_path / "kanban.yaml"
-    spec.write_text(KANBAN.read_text())
-    return spec
+    return copy_kanban(tmp_path)
 
 
 def edit(spec: Path, old: str, new: str) -> None:

@@ -32,6 +32,7 @@ async def test_tools_list_is_the_tool_definitions(connector: Connector, mode: st
         "board_summary",
         "search",
         "fetch",
+        "show_board",
     ]
 
 

@@ -46,7 +46,7 @@ def test_tools_json_estimates_each_tool_and_the_total() -> None:
     for tool in view["tools"]:
         assert tokens["tools"][tool["name"]] == -(-len(compact(tool)) // 4)
     assert sum(tokens["tools"].values()) <= tokens["total"] <= sum(tokens["tools"].values()) + 10
-    assert view["resources"] == []
+    assert [r["mimeType"] for r in view["resources"]] == ["text/html;profile=mcp-app", "text/html+skybridge"]
 
 
 def test_tools_prints_every_tool_its_hints_parameters_and_the_total() -> None:

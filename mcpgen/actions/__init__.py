@@ -1,6 +1,7 @@
 """The registry of action kinds: the one list of what a tool can do."""
 
 from mcpgen.actions.base import Action, Bound
+from mcpgen.actions.board import Board
 from mcpgen.actions.chatgpt_search import ChatGPTSearch
 from mcpgen.actions.count import Count
 from mcpgen.actions.create import Create
@@ -13,7 +14,7 @@ from mcpgen.actions.update import Update
 
 ACTIONS: dict[str, Action] = {
     action.kind: action
-    for action in (List(), Get(), Create(), Update(), Delete(), Search(), Count(), ChatGPTSearch(), Fetch())
+    for action in (List(), Get(), Create(), Update(), Delete(), Search(), Count(), ChatGPTSearch(), Fetch(), Board())
 }
 
 __all__ = ["ACTIONS", "Action", "Bound"]

@@ -54,7 +54,7 @@ def url(bound: Bound, record: Record) -> str:
 
 def document_id(bound: Bound, value: str) -> int:
     """The stored id (ids are integers) for ChatGPT's string id; not found for one that cannot be an id."""
-    if not value.strip().isdigit():
+    if not value.strip().isascii() or not value.strip().isdigit():
         raise bound.not_found(value)
     return int(value)
 

@@ -6,12 +6,13 @@ from mcpgen.lint.base import Context, Finding, Hit, Rule
 from mcpgen.lint.rules import RULES
 from mcpgen.spec import LoadedSpec
 from mcpgen.tooldefs import ToolDef, build_tools
+from mcpgen.widgets import load_widgets
 
 
 def lint(loaded: LoadedSpec, tools: dict[str, ToolDef] | None = None) -> list[Finding]:
     """Every finding of every rule, in file order, less those a tool silences with lint: {ignore: [...]}."""
     spec, positions = loaded.spec, loaded.positions
-    context = Context(loaded, build_tools(spec) if tools is None else tools)
+    context = Context(loaded, build_tools(spec, load_widgets(loaded)) if tools is None else tools)
     findings = []
     for rule in RULES:
         for hit in rule.check(context):

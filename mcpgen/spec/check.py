@@ -36,6 +36,7 @@ def check(data: Any, positions: Positions) -> tuple[Spec | None, list[Problem]]:
     except ValidationError as exc:
         problems += shape_problems(exc.errors(), data, positions)
     checker = _CrossCheck(positions, data.get("models"), ACTIONS, set(BACKENDS))
+    checker.widgets = dict(_entries(data.get("widgets")))
     problems += checker.storage(data.get("storage"))
     problems += checker.models()
     for name, entry in _entries(data.get("tools")):
@@ -99,6 +100,7 @@ class _CrossCheck:
         self.at = positions
         self.actions, self.backends = actions, backends
         self.raw: dict[str, Any] = dict(_entries(models))
+        self.widgets: dict[str, Any] = {}
         self.specs: dict[str, ModelSpec] = {}
         self.broken: dict[str, set[str]] = {}  # per model, the fields whose own definition is wrong
         for name, entry in self.raw.items():
@@ -226,6 +228,9 @@ class _CrossCheck:
         if tool.model not in self.raw:
             yield self.at.problem((*path, "model"), f"unknown model '{tool.model}'", did_you_mean(tool.model, self.raw))
         yield from self.annotations(path, tool)
+        if tool.widget is not None and tool.widget not in self.widgets:
+            hint = did_you_mean(tool.widget, self.widgets) or "declare it under widgets:"
+            yield self.at.problem((*path, "widget"), f"unknown widget '{tool.widget}'", hint)
         if tool.response is not None:
             yield from self.template((*path, "response"), tool.response)
         if tool.limit is not None and tool.limit.default > tool.limit.max:

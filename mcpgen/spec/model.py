@@ -96,6 +96,28 @@ class ToolSpec(Strict):
     )
     text: str | None = Field(None, description="fetch: a Jinja2 template of the record's text; all fields if absent.")
     lint: LintSpec | None = Field(None, description="Settings of `mcpgen lint` for this tool.")
+    widget: str | None = Field(None, description="The widget (from `widgets:`) hosts render for the tool's result.")
+
+
+class CspSpec(Strict):
+    """Domains a widget may reach; nothing outside them is allowed (empty: a self-contained widget)."""
+
+    connect: list[str] = Field(default_factory=list, description="Domains it may fetch from (connect-src).")
+    resources: list[str] = Field(default_factory=list, description="Domains of its images, fonts, scripts, styles.")
+    frames: list[str] = Field(default_factory=list, description="Domains it may show in iframes.")
+
+
+class WidgetSpec(Strict):
+    """A UI component hosts render for a tool's result: served as an MCP Apps and an Apps SDK resource."""
+
+    html: str = Field(description="The widget's HTML file, relative to the spec (self-contained: inline CSS and JS).")
+    title: str | None = Field(None, description="What the widget is called.")
+    description: str | None = Field(None, description="What the widget shows (openai/widgetDescription).")
+    prefers_border: bool = Field(True, description="Whether the host should draw a border around it.")
+    domain: str | None = Field(None, description="A dedicated origin for the widget, if the host should use one.")
+    csp: CspSpec = Field(default_factory=CspSpec, description="Domains the widget may reach.")
+    invoking: str | None = Field(None, max_length=64, description="Status while the tool runs (at most 64 characters).")
+    invoked: str | None = Field(None, max_length=64, description="Status when it is done (at most 64 characters).")
 
 
 class StorageSpec(Strict):
@@ -114,6 +136,12 @@ class Spec(Strict):
     version: str = Field("0.1.0", description="The connector's version.")
     description: str = Field(description="What to paste into ChatGPT's Description when creating the connector.")
     instructions: str | None = Field(None, description="Sent to clients as the server's instructions.")
+    public_url: str | None = Field(
+        None,
+        description="The public HTTPS URL the server is reached at (a tunnel's, e.g. https://abc123.ngrok-free.app): "
+        "its host is accepted and it is the URL to give ChatGPT. `--public-url` and MCPGEN_PUBLIC_URL override it.",
+    )
     storage: StorageSpec = Field(default_factory=StorageSpec, description="Where records are kept.")
     models: dict[str, ModelSpec] = Field(description="The kinds of records, by name.")
     tools: dict[str, ToolSpec] = Field(description="The tools, by name (the name a client calls).")
+    widgets: dict[str, WidgetSpec] = Field(default_factory=dict, description="UI components, by name.")

@@ -9,6 +9,7 @@ from kanban_mcp.models import TASK
 from kanban_mcp.runtime import (
     Result,
     ToolError,
+    column_title,
     document_id,
     document_title,
     label,
@@ -156,3 +157,17 @@ async def fetch(tx: Transaction, args: Args) -> Result:
         "metadata": {name: value for name, value in record.items() if name not in FETCH_SHOWN and value is not None},
     }
     return result, json.dumps(result, ensure_ascii=False)  # ChatGPT reads the same JSON as text
+
+
+SHOW_BOARD_CARD = ("id", "title", "status", "assignee", "priority", "due")
+
+
+async def show_board(tx: Transaction, args: Args) -> Result:
+    """show_board: every task in a column per status, in the order of its values."""
+    columns = []
+    for value in TASK.fields["status"].values:
+        records = await tx.select("task", {**args, "status": value}, (), 100, 0)
+        cards = [{name: record[name] for name in SHOW_BOARD_CARD} for record in records]
+        columns.append({"id": value, "title": column_title(value), "tasks": cards})
+    counts = ", ".join(f"{column['title']}: {len(column['tasks'])}" for column in columns)
+    return {"columns": columns}, f"The board by status: {counts}."

@@ -234,6 +234,11 @@ def page_summary(model: Model, result: dict[str, Any], matching: str = "") -> st
     return "\n".join(lines)
 
 
+def column_title(value: str) -> str:
+    """`in_progress` → "In progress": how a board column is headed."""
+    return value.replace("_", " ").replace("-", " ").capitalize()
+
+
 def document_title(model: Model, record: Record) -> str:
     shown = record.get(model.display)
     return str(shown) if shown not in (None, "") else f"{model.name} {record[model.id]}"
@@ -241,6 +246,6 @@ def document_title(model: Model, record: Record) -> str:
 
 def document_id(model: Model, value: str) -> int:
     """The stored id (ids are integers) for ChatGPT's string id; not found for one that cannot be an id."""
-    if not value.strip().isdigit():
+    if not value.strip().isascii() or not value.strip().isdigit():
         raise not_found(model, value)
     return int(value)

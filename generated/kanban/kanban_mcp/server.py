@@ -13,6 +13,8 @@ from typing import Any
 from mcp import types
 from mcp.server import NotificationOptions, Server, ServerRequestContext
 from mcp.server.models import InitializationOptions
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS
 
 from kanban_mcp import handlers
 from kanban_mcp.models import MODELS
@@ -39,8 +41,18 @@ HANDLERS = {
     "board_summary": handlers.board_summary,
     "search": handlers.search,
     "fetch": handlers.fetch,
+    "show_board": handlers.show_board,
 }
 VALIDATORS = {tool.name: validator(tool.input_schema) for tool in TOOLS}
+RESOURCES = [
+    types.Resource.model_validate(resource)
+    for resource in json.loads((Path(__file__).parent / "resources.json").read_text(encoding="utf-8"))
+]
+# Each widget is served twice, once per standard (MCP Apps and the Apps SDK): the URI names its file.
+WIDGET_FILES = {
+    "ui://widget/board-28dfcf7e6300.html": "widgets/board.html",
+    "ui://widget/board-28dfcf7e6300.skybridge.html": "widgets/board.html",
+}
 
 log = logging.getLogger(__package__)
 
@@ -75,6 +87,16 @@ def create_server(database: Path | str) -> Server[Any]:
     async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
         return await call(store, params.name, params.arguments)
 
+    async def list_resources(
+        ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=RESOURCES)
+
+    async def read_resource(
+        ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        return read_widget(params.uri)
+
     return _Server(
         NAME,
         version=VERSION,
@@ -84,6 +106,8 @@ def create_server(database: Path | str) -> Server[Any]:
         lifespan=lifespan,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
+        on_list_resources=list_resources,
+        on_read_resource=read_resource,
     )
 
 
@@ -106,6 +130,16 @@ async def call(store: Store, name: str, arguments: dict[str, Any] | None) -> typ
         log.exception("tool %s failed (ref %s)", name, reference)
         return error(f"{name} failed because of an internal error (ref {reference}); it was logged.")
     return types.CallToolResult(content=[types.TextContent(type="text", text=text)], structured_content=result)
+
+
+def read_widget(uri: str) -> types.ReadResourceResult:
+    """A widget's HTML with the metadata of the standard its URI is for."""
+    resource = next((resource for resource in RESOURCES if resource.uri == uri), None)
+    if resource is None:
+        raise MCPError(code=INVALID_PARAMS, message=f"Unknown resource {uri}")
+    html = (Path(__file__).parent / WIDGET_FILES[uri]).read_text(encoding="utf-8")
+    content = types.TextResourceContents(uri=uri, mime_type=resource.mime_type, text=html, meta=resource.meta)
+    return types.ReadResourceResult(contents=[content])
 
 
 def error(text: str) -> types.CallToolResult:
