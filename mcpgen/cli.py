@@ -67,33 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     schema = verbs.add_parser("schema", help="print the JSON Schema of the spec format")
     schema.set_defaults(run=_schema)
 
-    serve = verbs.add_parser("serve", help="serve a spec as an MCP server")
-    serve.add_argument("spec", type=Path)
-    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    serve.add_argument("--transport", choices=["http", "stdio"], default="http")
-    serve.add_argument(
-        "--allowed-host",
-        action="append",
-        default=[],
-        metavar="HOST",
-        help="a further Host header to accept, e.g. your tunnel's abc123.ngrok-free.app",
-    )
-    serve.add_argument(
-        "--public-url",
-        default=os.environ.get("MCPGEN_PUBLIC_URL"),
-        metavar="URL",
-        help="the public HTTPS URL (a tunnel's) to accept and give ChatGPT; default $MCPGEN_PUBLIC_URL or the spec's",
-    )
-    serve.add_argument(
-        "--allow-origin",
-        action="append",
-        default=[],
-        metavar="ORIGIN",
-        help="a further browser origin allowed by CORS (MCP Inspector's web UI always is)",
-    )
-    serve.add_argument("--reload", action="store_true", help="watch the spec and serve each valid edit at once")
-    serve.set_defaults(run=_serve)
+    _add_serve(verbs)
+
+    preview = verbs.add_parser("preview", help="serve a local page that hosts the spec's widgets as ChatGPT does")
+    preview.add_argument("spec", type=Path)
+    preview.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    preview.add_argument("--port", type=int, default=8001, help="port to listen on (default 8001)")
+    preview.set_defaults(run=_preview)
 
     generate = verbs.add_parser("generate", help="write a standalone project that serves the spec without mcpgen")
     generate.add_argument("spec", type=Path)
@@ -122,6 +102,36 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument("arguments", nargs="?", default="{}", help="the arguments as a JSON object")
     call.set_defaults(run=_call)
     return parser
+
+
+def _add_serve(verbs: Any) -> None:
+    serve = verbs.add_parser("serve", help="serve a spec as an MCP server")
+    serve.add_argument("spec", type=Path)
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--transport", choices=["http", "stdio"], default="http")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a further Host header to accept, e.g. your tunnel's abc123.ngrok-free.app",
+    )
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("MCPGEN_PUBLIC_URL"),
+        metavar="URL",
+        help="the public HTTPS URL (a tunnel's) to accept and give ChatGPT; default $MCPGEN_PUBLIC_URL or the spec's",
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a further browser origin allowed by CORS (MCP Inspector's web UI always is)",
+    )
+    serve.add_argument("--reload", action="store_true", help="watch the spec and serve each valid edit at once")
+    serve.set_defaults(run=_serve)
 
 
 def _print_problems(exc: SpecError, *, as_json: bool) -> None:
@@ -374,4 +384,22 @@ def _generate(options: argparse.Namespace) -> int:
         return 1
     package = loaded.spec.name.replace("-", "_") + "_mcp"
     print(f"{out}: wrote {_count(written, 'file')}; run it with  cd {out} && make serve  (or python -m {package})")
+    return 0
+
+
+def _preview(options: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mcpgen.preview import preview_app, widget_tools
+    from mcpgen.server import Connector
+    from mcpgen.spec import load_spec
+
+    connector = Connector(load_spec(options.spec))
+    tools = widget_tools(connector)
+    if not tools:
+        print(f"mcpgen: {options.spec} has no tool with a widget to preview", file=sys.stderr)
+        return 1
+    base = f"http://{options.host}:{options.port}/"
+    print(f"Previewing {', '.join(tools)} at {base} (another tool: {base}?tool=NAME)", file=sys.stderr, flush=True)
+    uvicorn.run(preview_app(connector), host=options.host, port=options.port, log_level="warning")
     return 0
