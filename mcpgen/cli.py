@@ -206,7 +206,15 @@ def _serve(options: argparse.Namespace) -> int:
     hosts = [*options.allowed_host, *([public_host(public_url)] if public_url else [])]
     anyio.run(_check_storage, connector)
     print(_banner(connector, options), file=sys.stderr, flush=True)
-    serve_http(connector, options.host, options.port, hosts, reload=options.reload, allow_origins=options.allow_origin)
+    serve_http(
+        connector,
+        options.host,
+        options.port,
+        hosts,
+        reload=options.reload,
+        allow_origins=options.allow_origin,
+        public_url=public_url,
+    )
     return 0
 
 

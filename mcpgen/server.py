@@ -18,6 +18,7 @@ from mcp.types import INVALID_PARAMS
 
 from mcpgen import __version__, ledger
 from mcpgen.arguments import problems as argument_problems
+from mcpgen.auth import LOCAL, Authenticator, Identity, refusal
 from mcpgen.errors import ToolCallError
 from mcpgen.listchanged import ListChanged
 from mcpgen.spec import LoadedSpec
@@ -70,6 +71,7 @@ class Connector:
             on_subscriptions_listen=self.list_changed.listen,
         )
         self.server.middleware.append(self.list_changed.track)
+        self.authenticator: Authenticator | None = None  # set by the HTTP transport when the spec has auth
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[dict[str, Any]]:
@@ -140,14 +142,26 @@ class Connector:
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
-        return await self.call(params.name, params.arguments)
+        identity = LOCAL
+        if self.authenticator is not None and ctx.request is not None:
+            identity = await self.authenticator.verify(ctx.request.headers.get("authorization"))
+        return await self.call(params.name, params.arguments, identity)
 
-    async def call(self, name: str, arguments: dict[str, Any] | None) -> types.CallToolResult:
+    async def call(
+        self, name: str, arguments: dict[str, Any] | None, identity: Identity = LOCAL
+    ) -> types.CallToolResult:
         """Runs one tool in one transaction; every failure comes back as an isError result."""
         tools = self.tools  # one consistent view for the whole call, even if a reload swaps them
         definition = tools.get(name)
         if definition is None:
             return await self._unknown(name, tools)
+        refused = refusal(definition.bound.tool, self.loaded.spec.auth, identity)
+        if refused is not None and self.authenticator is not None:
+            message, scopes = refused
+            error_code = "invalid_token" if identity.problem else "insufficient_scope"
+            refusal_result = error(f"{name} needs authorization: {message}. Ask the user to connect their account.")
+            refusal_result.meta = {"mcp/www_authenticate": [self.authenticator.challenge(error_code, message, scopes)]}
+            return refusal_result
         try:
             args = arguments or {}
             wrong = argument_problems(definition.validator, args)

@@ -13,6 +13,7 @@ from mcp import types
 
 from mcpgen import arguments
 from mcpgen.actions import ACTIONS, Action, Bound
+from mcpgen.auth import schemes
 from mcpgen.spec.model import Spec, ToolSpec
 from mcpgen.widgets import Widget
 
@@ -47,11 +48,20 @@ def build_tools(spec: Spec, widgets: Mapping[str, Widget] | None = None) -> dict
             input_schema=schema,
             output_schema=action.output_schema(bound),
             annotations=hints(action, tool),
-            meta=widgets[tool.widget].tool_meta() if widgets and tool.widget else None,
+            meta=_meta(spec, tool, widgets),
         )
         template = _TEMPLATES.from_string(tool.response) if tool.response else None
         tools[name] = ToolDef(bound, action, advertised, arguments.validator(schema), template)
     return tools
+
+
+def _meta(spec: Spec, tool: ToolSpec, widgets: Mapping[str, Widget] | None) -> dict[str, Any] | None:
+    """The tool's `_meta`: its widget in both standards, and its securitySchemes (the SDK sends no top-level one)."""
+    meta: dict[str, Any] = widgets[tool.widget].tool_meta() if widgets and tool.widget else {}
+    security = schemes(tool, spec.auth)
+    if security is not None:
+        meta["securitySchemes"] = security
+    return meta or None
 
 
 def hints(action: Action, tool: ToolSpec) -> types.ToolAnnotations:

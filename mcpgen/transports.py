@@ -12,11 +12,14 @@ import uvicorn
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mcpgen.auth import METADATA_PATH, Authenticator, all_scopes, schemes
 from mcpgen.reload import watch
 from mcpgen.server import Connector
 
@@ -54,21 +57,33 @@ def http_app(
     *,
     reload: bool = False,
     allow_origins: Sequence[str] = (),
+    resource: str = "http://127.0.0.1:8000/mcp",
 ) -> Starlette:
     """The ASGI app: MCP at /mcp (both protocol eras) and a health check at /healthz; `reload` watches the spec.
 
-    CORS lets MCP Inspector's web UI (and `allow_origins`) call it from a browser, and nothing else.
+    CORS lets MCP Inspector's web UI (and `allow_origins`) call it from a browser, and nothing else. With an
+    `auth:` section, /mcp checks tokens; `resource` is its public URL (OAuth's audience and metadata).
     """
 
     async def healthz(request: Request) -> JSONResponse:
         spec = connector.loaded.spec
         return JSONResponse({"status": "ok", "name": spec.name, "version": spec.version, "tools": len(connector.tools)})
 
+    routes = [Route("/healthz", healthz, methods=["GET"])]
+    auth = connector.loaded.spec.auth
+    if auth.type != "none":
+        connector.authenticator = Authenticator(auth, resource)
+    if auth.type == "oauth":
+        routes += [
+            Route(path, _metadata(connector), methods=["GET"]) for path in (METADATA_PATH, METADATA_PATH + "/mcp")
+        ]
     app = connector.server.streamable_http_app(
         streamable_http_path="/mcp",
         transport_security=security(allowed_hosts),
-        custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
+        custom_starlette_routes=routes,
     )
+    if connector.authenticator is not None:
+        app.add_middleware(_Guard, connector=connector)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=[*DEBUG_ORIGINS, *allow_origins],
@@ -90,6 +105,53 @@ def http_app(
     return app
 
 
+def _metadata(connector: Connector) -> Any:
+    async def metadata(request: Request) -> JSONResponse:
+        spec = connector.loaded.spec
+        assert connector.authenticator is not None
+        return JSONResponse(connector.authenticator.metadata(all_scopes(spec.tools, spec.auth)))
+
+    return metadata
+
+
+class _Guard:
+    """Checks the token of every /mcp request: bearer always; OAuth when given, or always when no tool is open."""
+
+    def __init__(self, app: ASGIApp, connector: Connector) -> None:
+        self.app, self.connector = app, connector
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        authenticator = self.connector.authenticator
+        if scope["type"] != "http" or scope["method"] == "OPTIONS" or scope["path"] != "/mcp" or authenticator is None:
+            await self.app(scope, receive, send)
+            return
+        header = Headers(scope=scope).get("authorization")
+        spec = self.connector.loaded.spec
+        if spec.auth.type == "bearer":
+            refused = (
+                None if authenticator.bearer_accepts(header) else ("invalid_token", "a valid bearer token is needed")
+            )
+        else:
+            identity = await authenticator.verify(header)
+            open_tools = any({"type": "noauth"} in (schemes(tool, spec.auth) or []) for tool in spec.tools.values())
+            if identity.problem:
+                refused = ("invalid_token", identity.problem)
+            elif identity.subject is None and not open_tools:
+                refused = ("invalid_token", "this server needs the user to sign in")
+            else:
+                refused = None
+        if refused is None:
+            await self.app(scope, receive, send)
+            return
+        error, description = refused
+        response = JSONResponse(
+            {"error": error, "error_description": description},
+            status_code=401,
+            headers={"WWW-Authenticate": authenticator.challenge(error, description, spec.auth.scopes or None)},
+        )
+        await response(scope, receive, send)
+
+
 def serve_http(
     connector: Connector,
     host: str,
@@ -98,8 +160,10 @@ def serve_http(
     *,
     reload: bool = False,
     allow_origins: Sequence[str] = (),
+    public_url: str | None = None,
 ) -> None:
-    app = http_app(connector, allowed_hosts, reload=reload, allow_origins=allow_origins)
+    resource = public_mcp_url(public_url) if public_url else f"http://{host}:{port}/mcp"
+    app = http_app(connector, allowed_hosts, reload=reload, allow_origins=allow_origins, resource=resource)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
     uvicorn.Server(config).run()
 

@@ -16,7 +16,7 @@ from mcpgen.actions import ACTIONS, Action
 from mcpgen.arguments import FORMATS
 from mcpgen.errors import Problem, did_you_mean
 from mcpgen.spec.loader import Path, Positions, dotted
-from mcpgen.spec.model import IDENTIFIER, FieldSpec, ModelSpec, Spec, ToolSpec
+from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, ModelSpec, Spec, ToolSpec
 from mcpgen.spec.shape import name_hint, shape_problems, shown
 from mcpgen.storage import BACKENDS
 
@@ -38,6 +38,7 @@ def check(data: Any, positions: Positions) -> tuple[Spec | None, list[Problem]]:
     checker = _CrossCheck(positions, data.get("models"), ACTIONS, set(BACKENDS))
     checker.widgets = dict(_entries(data.get("widgets")))
     problems += checker.storage(data.get("storage"))
+    problems += checker.auth(data.get("auth"), data.get("tools"))
     problems += checker.models()
     for name, entry in _entries(data.get("tools")):
         tool = _salvage(ToolSpec, entry, fill={"description": ""})
@@ -120,6 +121,24 @@ class _CrossCheck:
             yield self.at.problem(
                 ("storage", "backend"), f"unknown backend '{backend}'", did_you_mean(backend, backends)
             )
+
+    def auth(self, auth: Any, tools: Any) -> Iterator[Problem]:
+        settings = _validated(AuthSpec, auth) if auth is not None else AuthSpec()
+        if settings is None:
+            return  # its shape problems are reported already
+        if settings.type == "bearer" and not settings.token_env:
+            hint = "e.g. token_env: KANBAN_TOKEN, and set that variable when serving"
+            yield self.at.problem(("auth",), "bearer auth needs token_env: the variable that holds the token", hint)
+        if settings.type == "oauth" and not settings.issuer:
+            yield self.at.problem(
+                ("auth",), "oauth needs the issuer of the tokens", "e.g. issuer: https://auth.example.com"
+            )
+        for name, entry in _entries(tools):
+            if isinstance(entry, dict) and "security" in entry and settings.type != "oauth":
+                hint = "security applies with auth: {type: oauth}"
+                yield self.at.problem(
+                    ("tools", name, "security"), f"'security' needs oauth auth, not {settings.type}", hint, key=True
+                )
 
     def models(self) -> Iterator[Problem]:
         for name, entry in self.raw.items():

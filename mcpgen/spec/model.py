@@ -97,6 +97,11 @@ class ToolSpec(Strict):
     text: str | None = Field(None, description="fetch: a Jinja2 template of the record's text; all fields if absent.")
     lint: LintSpec | None = Field(None, description="Settings of `mcpgen lint` for this tool.")
     widget: str | None = Field(None, description="The widget (from `widgets:`) hosts render for the tool's result.")
+    security: list[Literal["noauth"] | OAuth2Scheme] | None = Field(
+        None,
+        description="oauth: how the tool may be called: noauth (without a token) and/or {oauth2: [scopes]}; "
+        "default: a token with the auth section's scopes.",
+    )
 
 
 class CspSpec(Strict):
@@ -118,6 +123,25 @@ class WidgetSpec(Strict):
     csp: CspSpec = Field(default_factory=CspSpec, description="Domains the widget may reach.")
     invoking: str | None = Field(None, max_length=64, description="Status while the tool runs (at most 64 characters).")
     invoked: str | None = Field(None, max_length=64, description="Status when it is done (at most 64 characters).")
+
+
+class OAuth2Scheme(Strict):
+    """A tool that needs an OAuth access token with these scopes."""
+
+    oauth2: list[str] = Field(description="The scopes the token must carry (may be empty: any valid token).")
+
+
+class AuthSpec(Strict):
+    """Who may call the server: nobody checked (none), one shared token (bearer), or OAuth 2.1 access tokens."""
+
+    type: Literal["none", "bearer", "oauth"] = Field("none", description="none (local use), bearer or oauth.")
+    token_env: str | None = Field(None, description="bearer: the environment variable that holds the token.")
+    issuer: str | None = Field(None, description="oauth: the authorization server that issues the tokens.")
+    jwks_url: str | None = Field(
+        None, description="oauth: where the issuer publishes its signing keys; default <issuer>/.well-known/jwks.json."
+    )
+    audience: str | None = Field(None, description="oauth: the audience tokens must name; default the public /mcp URL.")
+    scopes: list[str] = Field(default_factory=list, description="oauth: scopes every protected tool needs.")
 
 
 class StorageSpec(Strict):
@@ -142,6 +166,7 @@ class Spec(Strict):
         "its host is accepted and it is the URL to give ChatGPT. `--public-url` and MCPGEN_PUBLIC_URL override it.",
     )
     storage: StorageSpec = Field(default_factory=StorageSpec, description="Where records are kept.")
+    auth: AuthSpec = Field(default_factory=AuthSpec, description="Who may call the server.")
     models: dict[str, ModelSpec] = Field(description="The kinds of records, by name.")
     tools: dict[str, ToolSpec] = Field(description="The tools, by name (the name a client calls).")
     widgets: dict[str, WidgetSpec] = Field(default_factory=dict, description="UI components, by name.")

@@ -39,8 +39,24 @@ def name_hint(name: Any, *, slug: bool) -> str:
     return hint + f", e.g. '{fixed}'" if re.match(r"^[a-z]", fixed) and fixed != name else hint
 
 
+_UNION_TAG = re.compile(r"^([A-Z]\w*|literal\[.*\])$")  # how pydantic names the branch of a union it tried
+_FORMS = {"OAuth2Scheme": "{oauth2: [scopes]}", "literal['noauth']": "noauth"}
+
+
 def shape_problems(errors: list[ErrorDetails], data: Any, positions: Positions) -> Iterator[Problem]:
-    located = [(*_locate(error["loc"], data), error) for error in errors]
+    branches: dict[Path, list[str]] = {}
+    plain = []
+    for error in errors:
+        tag = next((i for i, part in enumerate(error["loc"]) if isinstance(part, str) and _UNION_TAG.match(part)), None)
+        if tag is None:
+            plain.append(error)
+        else:
+            path, _ = _locate(error["loc"][:tag], data)
+            branches.setdefault(path, []).append(str(error["loc"][tag]))
+    for path, tags in branches.items():  # one problem for an entry that fits none of a union's forms
+        forms = " or ".join(dict.fromkeys(_FORMS.get(tag, tag) for tag in tags))
+        yield positions.problem(path, f"expected {forms}")
+    located = [(*_locate(error["loc"], data), error) for error in plain]
     # A missing key that an unknown key in the same mapping misspells is said once, by the unknown key.
     misspelt = set()
     for path, _, error in located:
