@@ -10,6 +10,7 @@ from typing import Any
 
 import anyio.to_thread
 import jwt
+from mcp import types
 
 from mcpgen.spec.model import AuthSpec, OAuth2Scheme, ToolSpec
 
@@ -44,10 +45,6 @@ class Authenticator:
         self._keys = (
             jwt.PyJWKClient(spec.jwks_url or f"{issuer}/.well-known/jwks.json") if spec.type == "oauth" else None
         )
-
-    @property
-    def enabled(self) -> bool:
-        return self.spec.type != "none"
 
     def bearer_accepts(self, authorization: str | None) -> bool:
         """bearer: whether the header carries the shared token (compared in constant time)."""
@@ -95,6 +92,16 @@ class Authenticator:
             parts.append(f'scope="{" ".join(scopes)}"')
         return "Bearer " + ", ".join(parts)
 
+    def refused(self, tool: str, message: str, scopes: list[str], identity: Identity) -> types.CallToolResult:
+        """The error result of a call without the right token; its challenge makes ChatGPT start the sign-in."""
+        error = "invalid_token" if identity.problem else "insufficient_scope"
+        text = f"{tool} needs authorization: {message}. Ask the user to connect their account."
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=text)],
+            is_error=True,
+            meta={"mcp/www_authenticate": [self.challenge(error, message, scopes)]},
+        )
+
     def metadata_url(self) -> str:
         origin, _, path = self.resource.partition("://")[2].partition("/")
         scheme = self.resource.partition("://")[0]
@@ -122,14 +129,18 @@ def schemes(tool: ToolSpec, auth: AuthSpec) -> list[dict[str, Any]] | None:
     ]
 
 
-def refusal(tool: ToolSpec, auth: AuthSpec, identity: Identity) -> tuple[str, list[str]] | None:
-    """Why `identity` may not call `tool` (a message and the scopes to ask for), or None when it may."""
-    advertised = schemes(tool, auth)
-    if advertised is None or identity.local or {"type": "noauth"} in advertised:
+def advertised(tool: types.Tool) -> list[dict[str, Any]] | None:
+    """The securitySchemes a tool advertises in its `_meta`; None when the server has no OAuth."""
+    return (tool.meta or {}).get("securitySchemes")
+
+
+def refusal(schemes: list[dict[str, Any]] | None, identity: Identity) -> tuple[str, list[str]] | None:
+    """Why `identity` may not call a tool with these `schemes` (a message and the scopes to ask for), or None."""
+    if schemes is None or identity.local or {"type": "noauth"} in schemes:
         return None
     if identity.problem:
         return identity.problem, []
-    needed = [scheme["scopes"] for scheme in advertised if scheme["type"] == "oauth2"]
+    needed = [scheme["scopes"] for scheme in schemes if scheme["type"] == "oauth2"]
     if identity.subject is None:
         return "this tool needs the user to sign in", needed[0] if needed else []
     if any(set(scopes) <= identity.scopes for scopes in needed):

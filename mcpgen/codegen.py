@@ -19,6 +19,7 @@ from mcpgen.actions import ACTIONS
 from mcpgen.actions.base import plural
 from mcpgen.actions.board import card_fields
 from mcpgen.actions.create import settable
+from mcpgen.auth import all_scopes
 from mcpgen.fields import display_field, id_field
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.model import LimitSpec, Spec
@@ -110,6 +111,8 @@ def render(loaded: LoadedSpec) -> dict[Path, str]:
         names[f"{package}/texts.py"] = "package/texts.py.jinja"
     if context["trip"]:
         names["tests/test_round_trip.py"] = "tests/test_round_trip.py.jinja"
+    if context["auth"]:
+        names[f"{package}/auth.py"] = "package/auth.py.jinja"
     if context["widgets"]:
         names[f"{package}/resources.json"] = "resources.json.jinja"
     files = {
@@ -147,6 +150,8 @@ def _context(loaded: LoadedSpec) -> dict[str, Any]:
             for uri in (widget.app_uri, widget.skybridge_uri)
         },
         "widgets": widgets,
+        "auth": spec.auth if spec.auth.type != "none" else None,
+        "scopes_supported": all_scopes(spec.tools, spec.auth),
         "trip": SimpleNamespace(**trip) if (trip := _round_trip(loaded, tools)) else None,
     }
 

@@ -18,7 +18,7 @@ from mcp.types import INVALID_PARAMS
 
 from mcpgen import __version__, ledger
 from mcpgen.arguments import problems as argument_problems
-from mcpgen.auth import LOCAL, Authenticator, Identity, refusal
+from mcpgen.auth import LOCAL, Authenticator, Identity, advertised, refusal
 from mcpgen.errors import ToolCallError
 from mcpgen.listchanged import ListChanged
 from mcpgen.spec import LoadedSpec
@@ -155,13 +155,9 @@ class Connector:
         definition = tools.get(name)
         if definition is None:
             return await self._unknown(name, tools)
-        refused = refusal(definition.bound.tool, self.loaded.spec.auth, identity)
+        refused = refusal(advertised(definition.tool), identity)
         if refused is not None and self.authenticator is not None:
-            message, scopes = refused
-            error_code = "invalid_token" if identity.problem else "insufficient_scope"
-            refusal_result = error(f"{name} needs authorization: {message}. Ask the user to connect their account.")
-            refusal_result.meta = {"mcp/www_authenticate": [self.authenticator.challenge(error_code, message, scopes)]}
-            return refusal_result
+            return self.authenticator.refused(name, *refused, identity)
         try:
             args = arguments or {}
             wrong = argument_problems(definition.validator, args)

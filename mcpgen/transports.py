@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mcpgen.auth import METADATA_PATH, Authenticator, all_scopes, schemes
+from mcpgen.auth import METADATA_PATH, Authenticator, advertised, all_scopes
 from mcpgen.reload import watch
 from mcpgen.server import Connector
 
@@ -133,7 +133,7 @@ class _Guard:
             )
         else:
             identity = await authenticator.verify(header)
-            open_tools = any({"type": "noauth"} in (schemes(tool, spec.auth) or []) for tool in spec.tools.values())
+            open_tools = any({"type": "noauth"} in (advertised(d.tool) or []) for d in self.connector.tools.values())
             if identity.problem:
                 refused = ("invalid_token", identity.problem)
             elif identity.subject is None and not open_tools:

@@ -69,14 +69,20 @@ def free_port() -> int:
 
 
 class Served:
-    """A real `mcpgen serve` process on a free port."""
+    """A real `mcpgen serve` process on a free port; or, given the folder of a generated project, its server."""
 
-    def __init__(self, spec: Path, env: dict[str, str], *extra: str) -> None:
+    def __init__(self, spec: Path, env: dict[str, str], *extra: str, project: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/mcp"
-        command = [sys.executable, "-m", "mcpgen", "serve", str(spec), "--port", str(self.port), *extra]
+        if project is None:
+            command = [sys.executable, "-m", "mcpgen", "serve", str(spec), "--port", str(self.port), *extra]
+        else:
+            [package] = [folder.name for folder in project.glob("*_mcp")]
+            command = [sys.executable, "-m", package, "--port", str(self.port), *extra]
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
-        self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, env={**os.environ, **env}, cwd=project, stdout=self.log, stderr=subprocess.STDOUT
+        )
         self._wait()
 
     def output(self) -> str:
@@ -113,8 +119,8 @@ def serve() -> Iterator[type[Served]]:
     started: list[Served] = []
 
     class Tracked(Served):
-        def __init__(self, spec: Path, env: dict[str, str], *extra: str) -> None:
-            super().__init__(spec, env, *extra)
+        def __init__(self, spec: Path, env: dict[str, str], *extra: str, project: Path | None = None) -> None:
+            super().__init__(spec, env, *extra, project=project)
             started.append(self)
 
     yield Tracked

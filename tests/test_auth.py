@@ -1,10 +1,16 @@
-"""Auth over real HTTP: OAuth access tokens signed by a key made here (JWKS served locally), and a bearer token."""
+"""Auth over real HTTP: OAuth access tokens signed by a key made here (JWKS served locally), and a bearer token.
+
+Every test runs against `mcpgen serve` and against the project `mcpgen generate` writes for the same spec.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import http.server
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -18,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from mcp import Client, types
 from mcp.client.streamable_http import streamable_http_client
 
+from mcpgen.codegen import generate
+from mcpgen.spec import load_spec
 from tests.conftest import Served, free_port
 from tests.test_cli import mcpgen
 
@@ -89,11 +97,25 @@ def issuer() -> Iterator[Issuer]:
     made.server.server_close()
 
 
+@pytest.fixture(params=["mcpgen", "generated"])
+def server_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def start(serve: type[Served], spec: Path, env: dict[str, str], kind: str) -> Served:
+    """`mcpgen serve SPEC`, or the generated project's own server."""
+    if kind == "mcpgen":
+        return serve(spec, env)
+    project = spec.parent / "project"
+    generate(load_spec(spec), project)
+    return serve(spec, env, project=project)
+
+
 @pytest.fixture
-def notes(serve: type[Served], issuer: Issuer, tmp_path: Path) -> Served:
+def notes(serve: type[Served], issuer: Issuer, tmp_path: Path, server_kind: str) -> Served:
     spec = tmp_path / "notes.yaml"
     spec.write_text(SPEC.format(issuer=issuer.url, audience=AUDIENCE))
-    return serve(spec, {})
+    return start(serve, spec, {}, server_kind)
 
 
 @asynccontextmanager
@@ -195,11 +217,11 @@ SECRET = "s3cret-token-value-9f2c"
 
 
 def test_bearer_auth_accepts_the_token_and_refuses_others_without_leaking_it(
-    serve: type[Served], tmp_path: Path
+    serve: type[Served], tmp_path: Path, server_kind: str
 ) -> None:
     spec = tmp_path / "plain.yaml"
     spec.write_text(BEARER)
-    server = serve(spec, {"PLAIN_TOKEN": SECRET})
+    server = start(serve, spec, {"PLAIN_TOKEN": SECRET}, server_kind)
     initialize = {
         "jsonrpc": "2.0",
         "id": 1,
@@ -219,6 +241,8 @@ def test_bearer_auth_accepts_the_token_and_refuses_others_without_leaking_it(
     tools = mcpgen("tools", str(spec), "--json", env={"PLAIN_TOKEN": SECRET})
     assert SECRET not in tools.stdout + tools.stderr
     assert SECRET not in server.stop()  # nor in the server's log
+    written = [path.read_text() for path in tmp_path.rglob("*") if path.is_file() and ".db" not in path.name]
+    assert not any(SECRET in text for text in written)  # nor in any file, generated ones included
 
 
 def test_bearer_without_its_variable_never_starts(tmp_path: Path) -> None:
@@ -227,3 +251,15 @@ def test_bearer_without_its_variable_never_starts(tmp_path: Path) -> None:
     run = mcpgen("serve", str(spec), "--port", str(free_port()), env={"PLAIN_TOKEN": ""})
     assert run.returncode == 1
     assert "bearer auth needs the token in $PLAIN_TOKEN, which is not set" in run.stderr
+    generate(load_spec(spec), tmp_path / "project")
+    generated = subprocess.run(
+        [sys.executable, "-m", "plain_mcp", "--port", str(free_port())],
+        cwd=tmp_path / "project",
+        env={**os.environ, "PLAIN_TOKEN": ""},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert generated.returncode == 1
+    assert "bearer auth needs the token in $PLAIN_TOKEN, which is not set" in generated.stderr

@@ -45,10 +45,11 @@ def http_app(database: str, allowed_hosts: Sequence[str] = (), allow_origins: Se
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "name": NAME, "version": VERSION, "tools": len(TOOLS)})
 
+    routes = [Route("/healthz", healthz, methods=["GET"])]
     app = create_server(database).streamable_http_app(
         streamable_http_path="/mcp",
         transport_security=security(allowed_hosts),
-        custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
+        custom_starlette_routes=routes,
     )
     app.add_middleware(
         CORSMiddleware,

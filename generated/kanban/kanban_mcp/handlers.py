@@ -28,7 +28,7 @@ from kanban_mcp.texts import TEMPLATES, render_url
 Args = dict[str, Any]
 
 
-LIST_TASKS_FILTERS = ("status", "assignee", "priority")
+LIST_TASKS_FILTERS: tuple[str, ...] = ("status", "assignee", "priority")
 
 
 async def list_tasks(tx: Transaction, args: Args) -> Result:
