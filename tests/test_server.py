@@ -106,6 +106,18 @@ async def test_misspelt_argument_gets_a_suggestion(connector: Connector) -> None
     assert "unknown argument 'asignee' (did you mean 'assignee'?)" in text(result)
 
 
+async def test_whole_numbers_beyond_64_bits_are_refused_not_crashed_on(connector: Connector) -> None:
+    async with connect(connector.server) as client:
+        result = await client.call_tool("get_task", {"id": 10**30})
+        still = await client.call_tool("list_tasks", {})
+    assert result.is_error
+    assert text(result) == (
+        "Invalid arguments for get_task:\n"
+        f"- id: {10**30} is out of range (whole numbers go from -9223372036854775808 to 9223372036854775807)"
+    )
+    assert not still.is_error
+
+
 async def test_unknown_tool_is_a_readable_error(connector: Connector) -> None:
     async with connect(connector.server) as client:
         result = await client.call_tool("move_card", {"id": 1})

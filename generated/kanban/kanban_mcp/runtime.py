@@ -60,6 +60,7 @@ _FORMAT_WORDS = {
     "date": "a date as YYYY-MM-DD",
     "date-time": "a date and time in ISO 8601, e.g. 2026-11-24T09:30:00Z",
 }
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 _TYPE_WORDS = {
     "string": "text",
     "integer": "a whole number",
@@ -79,7 +80,15 @@ def argument_problems(check: Draft202012Validator, arguments: Any) -> list[str]:
     """One readable line per wrong argument; empty when the arguments fit the tool's inputSchema."""
     errors = sorted(check.iter_errors(arguments), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     schema: Mapping[str, Any] = check.schema if isinstance(check.schema, Mapping) else {}
-    return [_describe(error, schema) for error in errors]
+    lines = [_describe(error, schema) for error in errors]
+    if isinstance(arguments, dict):  # storage keeps 64-bit whole numbers: larger ones are refused, not crashed on
+        flagged = {str(error.absolute_path[0]) for error in errors if error.absolute_path}
+        lines += [
+            f"{name}: {value} is out of range (whole numbers go from {INT_MIN} to {INT_MAX})"
+            for name, value in arguments.items()
+            if type(value) is int and not INT_MIN <= value <= INT_MAX and name not in flagged
+        ]
+    return lines
 
 
 def _describe(error: ValidationError, schema: Mapping[str, Any]) -> str:
