@@ -11,7 +11,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from mcpgen.spec import load_spec
-from tests.conftest import KANBAN, MODES, Served
+from tests.conftest import KANBAN, MODES, ROOT, Served
 from tests.scenarios import call, kanban_scenario, text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -122,16 +122,23 @@ INITIALIZE = {
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
-def test_a_public_url_is_accepted_printed_and_other_hosts_still_refused(serve: type[Served], tmp_path: Path) -> None:
-    env = {"KANBAN_DB": str(tmp_path / "kanban.db"), "MCPGEN_PUBLIC_URL": "https://abc123.ngrok-free.app"}
-    server = serve(KANBAN, env)
+@pytest.mark.parametrize("kind", ["mcpgen", "generated"])
+def test_a_public_url_is_accepted_printed_and_other_hosts_still_refused(
+    serve: type[Served], tmp_path: Path, kind: str
+) -> None:
+    db = str(tmp_path / "kanban.db")
+    if kind == "mcpgen":
+        server = serve(KANBAN, {"KANBAN_DB": db, "MCPGEN_PUBLIC_URL": "https://abc123.ngrok-free.app"})
+    else:  # generated/kanban's own server, with its own flag
+        flags = ("--public-url", "https://abc123.ngrok-free.app", "--database", db)
+        server = serve(KANBAN, {}, *flags, project=ROOT / "generated" / "kanban")
     url = f"http://127.0.0.1:{server.port}/mcp"
     public = {**MCP_HEADERS, "Host": "abc123.ngrok-free.app", "Origin": "https://abc123.ngrok-free.app"}
     assert httpx2.post(url, json=INITIALIZE, headers=public).status_code == 200
     assert httpx2.post(url, json=INITIALIZE, headers={**MCP_HEADERS, "Host": "other.ngrok-free.app"}).status_code == 421
     wrong_origin = {**public, "Origin": "https://evil.example"}
     assert httpx2.post(url, json=INITIALIZE, headers=wrong_origin).status_code == 403
-    assert "URL:         https://abc123.ngrok-free.app/mcp" in server.output()
+    assert "https://abc123.ngrok-free.app/mcp" in server.output()  # the URL to paste into ChatGPT
 
 
 def test_cors_lets_mcp_inspectors_web_ui_in_and_no_other_origin(serve: type[Served], tmp_path: Path) -> None:
