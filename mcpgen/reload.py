@@ -57,6 +57,9 @@ async def reload(connector: Connector) -> bool:
     except StorageError as exc:
         log.error("%s cannot be applied to the storage; still serving the last good version:\n%s", file, exc)
         return False
+    except ValueError as exc:  # e.g. bearer auth whose token variable is not set
+        log.error("%s cannot be served: %s; still serving the last good version", file, exc)
+        return False
     except Exception:  # the watcher must outlive any surprise
         log.exception("reloading %s failed; still serving the last good version", file)
         return False

@@ -22,6 +22,7 @@ from mcpgen.auth import LOCAL, Authenticator, Identity, advertised, refusal
 from mcpgen.errors import ToolCallError
 from mcpgen.listchanged import ListChanged
 from mcpgen.spec import LoadedSpec
+from mcpgen.spec.model import AuthSpec
 from mcpgen.storage import open_store
 from mcpgen.storage.base import Store
 from mcpgen.tooldefs import ToolDef, build_tools
@@ -71,7 +72,13 @@ class Connector:
             on_subscriptions_listen=self.list_changed.listen,
         )
         self.server.middleware.append(self.list_changed.track)
-        self.authenticator: Authenticator | None = None  # set by the HTTP transport when the spec has auth
+        self.resource: str | None = None  # the public /mcp URL, once served over HTTP
+        self.authenticator: Authenticator | None = None  # checks HTTP callers while the spec has auth
+
+    def protect(self, resource: str) -> None:
+        """Serving over HTTP at `resource`: callers are checked as the spec's `auth:` says (now and after reloads)."""
+        self.resource = resource
+        self.authenticator = _authenticator(self.loaded.spec.auth, resource)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[dict[str, Any]]:
@@ -99,6 +106,9 @@ class Connector:
         widgets = load_widgets(loaded)
         tools = build_tools(loaded.spec, widgets)
         old = self.loaded
+        authenticator = self.authenticator
+        if self.resource is not None and loaded.spec.auth != old.spec.auth:
+            authenticator = _authenticator(loaded.spec.auth, self.resource)  # a missing bearer token refuses the edit
         if (loaded.spec.storage, loaded.base_dir) != (old.spec.storage, old.base_dir):
             store = open_store(loaded.spec.storage, loaded.base_dir, loaded.spec.models)
             await store.open()
@@ -106,7 +116,7 @@ class Connector:
             self.store = store
         elif loaded.spec.models != old.spec.models:
             await self.store.migrate(loaded.spec.models)
-        self.loaded, self.tools, self.widgets = loaded, tools, widgets
+        self.loaded, self.tools, self.widgets, self.authenticator = loaded, tools, widgets, authenticator
         await self.list_changed.announce()
 
     async def _list_tools(
@@ -190,6 +200,10 @@ class Connector:
             log.warning("a client called %s, which it saw before the spec changed: it needs a Refresh", name)
             return error(stale)
         return error(f"Unknown tool '{name}'. Available tools: {', '.join(tools)}.")
+
+
+def _authenticator(auth: AuthSpec, resource: str) -> Authenticator | None:
+    return Authenticator(auth, resource) if auth.type != "none" else None
 
 
 def _text(definition: ToolDef, args: dict[str, Any], result: dict[str, Any]) -> str:

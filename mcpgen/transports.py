@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mcpgen.auth import METADATA_PATH, Authenticator, advertised, all_scopes
+from mcpgen.auth import METADATA_PATH, advertised, all_scopes
 from mcpgen.reload import watch
 from mcpgen.server import Connector
 
@@ -69,21 +69,15 @@ def http_app(
         spec = connector.loaded.spec
         return JSONResponse({"status": "ok", "name": spec.name, "version": spec.version, "tools": len(connector.tools)})
 
+    connector.protect(resource)
     routes = [Route("/healthz", healthz, methods=["GET"])]
-    auth = connector.loaded.spec.auth
-    if auth.type != "none":
-        connector.authenticator = Authenticator(auth, resource)
-    if auth.type == "oauth":
-        routes += [
-            Route(path, _metadata(connector), methods=["GET"]) for path in (METADATA_PATH, METADATA_PATH + "/mcp")
-        ]
+    routes += [Route(path, _metadata(connector), methods=["GET"]) for path in (METADATA_PATH, METADATA_PATH + "/mcp")]
     app = connector.server.streamable_http_app(
         streamable_http_path="/mcp",
         transport_security=security(allowed_hosts),
         custom_starlette_routes=routes,
     )
-    if connector.authenticator is not None:
-        app.add_middleware(_Guard, connector=connector)
+    app.add_middleware(_Guard, connector=connector)  # lets everything through while the spec has no auth
     app.add_middleware(
         CORSMiddleware,
         allow_origins=[*DEBUG_ORIGINS, *allow_origins],
@@ -107,9 +101,10 @@ def http_app(
 
 def _metadata(connector: Connector) -> Any:
     async def metadata(request: Request) -> JSONResponse:
-        spec = connector.loaded.spec
-        assert connector.authenticator is not None
-        return JSONResponse(connector.authenticator.metadata(all_scopes(spec.tools, spec.auth)))
+        spec, authenticator = connector.loaded.spec, connector.authenticator
+        if spec.auth.type != "oauth" or authenticator is None:
+            return JSONResponse({"error": "this server does not use OAuth"}, status_code=404)
+        return JSONResponse(authenticator.metadata(all_scopes(spec.tools, spec.auth)))
 
     return metadata
 

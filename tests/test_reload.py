@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx2
 import pytest
 from mcp import Client, types
 
@@ -149,3 +150,32 @@ async def test_a_call_in_flight_finishes_on_the_definitions_it_started_with(tmp_
         assert [r.content[0].text for r in results] == ["old text"]  # type: ignore[union-attr]
         after = await client.call_tool("create_task", {"title": "After"})
         assert after.content[0].text == "new text"  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+async def test_auth_added_by_an_edit_protects_mcp_at_once(serve: type[Served], tmp_path: Path) -> None:
+    spec = editable_kanban(tmp_path)
+    server = serve(spec, {"KANBAN_DB": str(tmp_path / "kanban.db"), "BOARD_TOKEN": "t0ken"}, "--reload")
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    }
+    accept = {"Accept": "application/json, text/event-stream"}
+    assert httpx2.post(server.url, json=initialize, headers=accept).status_code == 200
+    good = spec.read_text()
+
+    spec.write_text(good.replace("\nmodels:", "\nauth: {type: bearer, token_env: UNSET_TOKEN}\nmodels:", 1))
+    await anyio.sleep(1.0)
+    assert "bearer auth needs the token in $UNSET_TOKEN, which is not set" in server.output()
+    assert httpx2.post(server.url, json=initialize, headers=accept).status_code == 200  # the last good spec
+
+    spec.write_text(good.replace("\nmodels:", "\nauth: {type: bearer, token_env: BOARD_TOKEN}\nmodels:", 1))
+
+    async def refused() -> bool:
+        return httpx2.post(server.url, json=initialize, headers=accept).status_code == 401
+
+    await eventually(refused)
+    signed = {**accept, "Authorization": "Bearer t0ken"}
+    assert httpx2.post(server.url, json=initialize, headers=signed).status_code == 200
