@@ -95,10 +95,25 @@ def _tool(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
         kind: Kind = "cosmetic" if only_wording else "behavioural"
         message = "field descriptions reworded" if only_wording else "output shape changed"
         changes.append(Change(kind, f"{name}.outputSchema", message, a.get("outputSchema"), b.get("outputSchema")))
-    if a.get("_meta") != b.get("_meta"):
-        changes.append(Change("behavioural", f"{name}._meta", "metadata changed", a.get("_meta"), b.get("_meta")))
+    changes += _meta(name, a.get("_meta") or {}, b.get("_meta") or {})
     known = {"name", "title", "description", "annotations", "inputSchema", "outputSchema", "_meta"}
     return changes + _other_keys(name, a, b, known)
+
+
+_META_WORDS = {
+    "securitySchemes": "who may call it changed: ChatGPT asks users to sign in differently",
+    "ui": "its widget changed (MCP Apps)",
+    "openai/outputTemplate": "its widget changed (Apps SDK)",
+}
+
+
+def _meta(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
+    """Each `_meta` key that changed: behavioural, as hosts act on them (sign-in, widgets, status texts)."""
+    return [
+        Change("behavioural", f"{name}._meta.{key}", _META_WORDS.get(key, "metadata changed"), a.get(key), b.get(key))
+        for key in sorted(a.keys() | b.keys())
+        if a.get(key) != b.get(key)
+    ]
 
 
 def _annotations(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:

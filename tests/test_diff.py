@@ -71,6 +71,18 @@ def _with(block: str, extra: str) -> str:
     return "\n" + first + extra + "\n" + rest
 
 
+def test_a_security_change_is_behavioural_and_named() -> None:
+    oauth = "\nauth: {type: oauth, issuer: https://auth.example.com, scopes: [tasks.read]}\nmodels:"
+    before = edited("\nmodels:", oauth)
+    text = KANBAN.read_text().replace("\nmodels:", oauth, 1)
+    start = text.index("\n  board_summary:")
+    after = view_of(text[:start] + _with(text[start:], "\n    security: [noauth]"))
+    change = only(compare(before, after), "board_summary._meta.securitySchemes")
+    assert change.kind == "behavioural"
+    assert change.message == "who may call it changed: ChatGPT asks users to sign in differently"
+    assert (change.before, change.after) == ([{"type": "oauth2", "scopes": ["tasks.read"]}], [{"type": "noauth"}])
+
+
 def test_a_wording_change_is_cosmetic() -> None:
     changes = compare(
         kanban_view(), edited("Use this only when the user explicitly", "Use this only if the user clearly")

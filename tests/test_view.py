@@ -9,7 +9,7 @@ from typing import Any
 import httpx2
 
 from mcpgen.view import compact
-from tests.conftest import KANBAN, Served
+from tests.conftest import KANBAN, ROOT, Served
 from tests.test_cli import mcpgen
 
 HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
@@ -62,3 +62,11 @@ def test_tools_prints_every_tool_its_hints_parameters_and_the_total() -> None:
     assert out.splitlines()[-1] == (
         f"kanban 1.0.0: {counts}, ≈{total} tokens in the model's context (about 4 characters a token)"
     )
+
+
+def test_tools_shows_who_may_call_each_tool_under_oauth() -> None:
+    run = mcpgen("tools", str(ROOT / "tests" / "specs_good" / "oauth_notes.yaml"))
+    assert run.returncode == 0, run.stderr
+    assert "count_notes  (Count notes)  [read-only] [no sign-in]" in run.stdout
+    assert "list_notes  (List notes)  [read-only] [sign-in: notes.read]" in run.stdout
+    assert "add_note  (Add note)  [write: asks for confirmation] [sign-in: notes.write]" in run.stdout

@@ -49,7 +49,8 @@ def _tools(options: argparse.Namespace) -> int:
         print(compact({**view, "tokens": {"tools": tokens, "total": total}}))
         return 0
     for tool in view["tools"]:
-        print(f"{tool['name']}  ({tool.get('title', '')})  {_hints(tool)}  ≈{tokens[tool['name']]} tokens")
+        flags = " ".join(filter(None, (_hints(tool), _security(tool))))
+        print(f"{tool['name']}  ({tool.get('title', '')})  {flags}  ≈{tokens[tool['name']]} tokens")
         print(f"  {tool.get('description', '')}")
         schema = tool["inputSchema"]
         for name, parameter in schema.get("properties", {}).items():
@@ -74,6 +75,17 @@ def _hints(tool: dict[str, Any]) -> str:
         "open world" if hints.get("openWorldHint", True) else "",
     ]
     return "[" + ", ".join(word for word in words if word) + ": asks for confirmation]"
+
+
+def _security(tool: dict[str, Any]) -> str:
+    """How ChatGPT lets users call it under OAuth: without signing in, or signed in with these scopes."""
+    schemes = tool.get("_meta", {}).get("securitySchemes")
+    if schemes is None:
+        return ""
+    if {"type": "noauth"} in schemes:
+        return "[no sign-in]"
+    scopes = sorted({scope for scheme in schemes for scope in scheme.get("scopes", [])})
+    return f"[sign-in: {' '.join(scopes) or 'any scope'}]"
 
 
 def _type(parameter: dict[str, Any]) -> str:
