@@ -101,7 +101,7 @@ def render(loaded: LoadedSpec) -> dict[Path, str]:
         f"{package}/handlers.py": "package/handlers.py.jinja",
         f"{package}/models.py": "package/models.py.jinja",
         f"{package}/runtime.py": "package/runtime.py.jinja",
-        f"{package}/store.py": "package/store.py.jinja",
+        f"{package}/store.py": "package/store_postgres.py.jinja" if context["postgres"] else "package/store.py.jinja",
         "tests/__init__.py": None,
         "tests/conftest.py": "tests/conftest.py.jinja",
         "tests/test_tools.py": "tests/test_tools.py.jinja",
@@ -137,7 +137,7 @@ def _context(loaded: LoadedSpec) -> dict[str, Any]:
         "spec_file": loaded.file.name,
         "package": package,
         "distribution": spec.name + "-mcp",
-        "database": f"data/{spec.name}.db" if spec.storage.backend != "memory" else ":memory:",
+        "database": {"sqlite": f"data/{spec.name}.db", "memory": ":memory:"}.get(spec.storage.backend),
         "models": [SimpleNamespace(**model) for model in models],
         "tools": [SimpleNamespace(**tool) for tool in tools],
         "responses": [(name, tool.response) for name, tool in spec.tools.items() if tool.response],
@@ -151,9 +151,27 @@ def _context(loaded: LoadedSpec) -> dict[str, Any]:
         },
         "widgets": widgets,
         "auth": spec.auth if spec.auth.type != "none" else None,
+        "postgres": spec.storage.backend == "postgres",
+        "schema": spec.storage.schema_name or "public",
+        "create_server_doc": _create_server_doc(spec),
         "scopes_supported": all_scopes(spec.tools, spec.auth),
         "trip": SimpleNamespace(**trip) if (trip := _round_trip(loaded, tools)) else None,
     }
+
+
+def _create_server_doc(spec: Spec) -> str:
+    where = (
+        "the PostgreSQL database at the URL `database`, its tables in `schema`"
+        if spec.storage.backend == "postgres"
+        else 'the SQLite file `database` (":memory:" keeps nothing)'
+    )
+    doc = f"The server, keeping its records in {where}."
+    if spec.auth.type != "none":
+        doc += (
+            "\n\n    Over HTTP, `authenticator` checks the caller's token; clients without HTTP in between (stdio, in"
+            " memory) are local.\n    "
+        )
+    return doc
 
 
 def _model(spec: Spec, name: str) -> dict[str, Any]:

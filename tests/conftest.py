@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,10 +21,36 @@ from mcp import Client
 
 from mcpgen.server import Connector
 from mcpgen.spec import LoadedSpec, load_spec
+from mcpgen.spec.model import StorageSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 KANBAN = ROOT / "specs" / "kanban.yaml"
 MODES = ["legacy", "auto"]  # the initialize handshake (ChatGPT today) and the 2026-07-28 stateless era
+# The machine's PostgreSQL (trust auth); every test that uses it works in a schema of its own.
+POSTGRES_URL = os.environ.get("MCPGEN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+SCHEMA_PREFIX = f"mcpgen_test_{os.getpid()}_"  # this run's schemas, dropped when it ends
+
+
+def storage_for(backend: str, path: str = "data/test.db") -> StorageSpec:
+    """A storage section for `backend`: a file for SQLite, a fresh schema (dropped after the run) for PostgreSQL."""
+    if backend != "postgres":
+        return StorageSpec(backend=backend, path=path)
+    schema = SCHEMA_PREFIX + uuid.uuid4().hex[:12]
+    return StorageSpec.model_validate({"backend": "postgres", "url": POSTGRES_URL, "schema": schema})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schemas() -> Iterator[None]:
+    yield
+    import psycopg  # noqa: PLC0415
+
+    try:
+        with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as db:
+            found = db.execute("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s)", [SCHEMA_PREFIX])
+            for (schema,) in found.fetchall():
+                db.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    except psycopg.OperationalError:
+        pass  # no PostgreSQL here: no test made a schema on it
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from mcpgen.spec.model import ModelSpec, StorageSpec
+from mcpgen.spec.model import ModelSpec
 from mcpgen.storage import BACKENDS, open_store
 from mcpgen.storage.base import Query, StorageError
 from mcpgen.storage.sqlite import SQLiteStore
+from tests.conftest import storage_for
 
 pytestmark = pytest.mark.anyio
 
@@ -98,7 +99,7 @@ async def test_a_removed_field_keeps_its_column_and_data(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("backend", sorted(BACKENDS))
 async def test_migrate_while_open_follows_the_same_rules(backend: str, tmp_path: Path) -> None:
-    store = open_store(StorageSpec(backend=backend, path="n.db"), tmp_path, models())
+    store = open_store(storage_for(backend, "n.db"), tmp_path, models())
     await store.open()
     try:
         async with store.transaction() as tx:

@@ -121,6 +121,9 @@ class _CrossCheck:
             yield self.at.problem(
                 ("storage", "backend"), f"unknown backend '{backend}'", did_you_mean(backend, backends)
             )
+        if backend == "postgres" and isinstance(storage, dict) and not storage.get("url"):
+            hint = "e.g. url: ${DATABASE_URL}, and set that variable when serving"
+            yield self.at.problem(("storage",), "postgres needs url: the database to connect to", hint)
 
     def auth(self, auth: Any, tools: Any) -> Iterator[Problem]:
         settings = _validated(AuthSpec, auth) if auth is not None else AuthSpec()

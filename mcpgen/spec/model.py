@@ -147,8 +147,17 @@ class AuthSpec(Strict):
 class StorageSpec(Strict):
     """Where the connector keeps its records."""
 
-    backend: str = Field("sqlite", description="sqlite (the default) or memory.")
+    backend: str = Field("sqlite", description="sqlite (the default), postgres, or memory.")
     path: str | None = Field(None, description="sqlite: the database file, relative to the spec file.")
+    url: str | None = Field(
+        None,
+        description="postgres: the connection URL, e.g. ${DATABASE_URL} (keep passwords in the environment).",
+    )
+    schema_name: str | None = Field(
+        None,
+        alias="schema",
+        description="postgres: the schema that holds the tables (created if missing); default public.",
+    )
 
 
 class Spec(Strict):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from mcpgen.spec.model import ModelSpec, StorageSpec
-from mcpgen.storage.base import Store
+from mcpgen.storage.base import StorageError, Store
 from mcpgen.storage.memory import MemoryStore
 from mcpgen.storage.sqlite import SQLiteStore
 
@@ -21,7 +21,15 @@ def _memory(storage: StorageSpec, base_dir: Path, models: Mapping[str, ModelSpec
     return MemoryStore(models)
 
 
-BACKENDS: dict[str, Factory] = {"sqlite": _sqlite, "memory": _memory}
+def _postgres(storage: StorageSpec, base_dir: Path, models: Mapping[str, ModelSpec]) -> Store:
+    try:
+        from mcpgen.storage.postgres import PostgresStore  # noqa: PLC0415 (psycopg is an optional extra)
+    except ImportError as exc:
+        raise StorageError(f"the postgres backend needs psycopg: pip install 'mcpgen[postgres]' ({exc})") from exc
+    return PostgresStore(storage.url or "", storage.schema_name or "public", models)
+
+
+BACKENDS: dict[str, Factory] = {"sqlite": _sqlite, "postgres": _postgres, "memory": _memory}
 
 
 def open_store(storage: StorageSpec, base_dir: Path, models: Mapping[str, ModelSpec]) -> Store:

@@ -26,9 +26,20 @@ STORAGE_CLASS = {
 }
 
 
-def refusal(model: str, name: str, field: FieldSpec, stored: str | None, rows: int) -> str | None:
-    """Why `field` cannot replace what is stored (`stored` is None for a new field), or None if it can."""
-    wanted = STORAGE_CLASS[field.type]
+def refusal(
+    model: str,
+    name: str,
+    field: FieldSpec,
+    stored: str | None,
+    rows: int,
+    *,
+    classes: Mapping[str, str] = STORAGE_CLASS,
+) -> str | None:
+    """Why `field` cannot replace what is stored (`stored` is None for a new field), or None if it can.
+
+    `classes` maps field types to the backend's column types (SQLite's storage classes by default).
+    """
+    wanted = classes[field.type]
     if stored is not None and stored != wanted:
         return (
             f"{model}.{name}: the table stores {stored} but the spec now asks for {wanted} ({field.type}); "
