@@ -22,10 +22,11 @@ from mcpgen.actions import create, update
 from mcpgen.fields import utc_text
 from mcpgen.server import Connector
 from mcpgen.spec import LoadedSpec, load_spec, parse_spec
-from tests.conftest import KANBAN
+from tests.conftest import KANBAN, POSTGRES_URL, storage_for
 from tests.generated import import_generated
 from tests.strategies import specs
 from tests.test_generated_specs import value
+from tests.test_postgres import on_postgres
 
 pytestmark = pytest.mark.anyio
 REFERENCE = re.compile(r"\(ref [0-9a-f]{8}\)")
@@ -66,7 +67,10 @@ def arguments(schema: dict[str, Any], id_names: set[str]) -> st.SearchStrategy[d
     return st.one_of(fitting, fitting, fitting, junk)
 
 
-async def same_answers(loaded: LoadedSpec, folder: Path, calls: list[tuple[str, dict[str, Any]]]) -> None:
+async def same_answers(
+    loaded: LoadedSpec, folder: Path, calls: list[tuple[str, dict[str, Any]]], database: tuple[str, ...] = ()
+) -> None:
+    """The same calls to `mcpgen serve` and to the generated server (on `database`: its create_server arguments)."""
     generated = import_generated(loaded, folder / "project")
     package = generated.__package__ or ""
     runtime, handlers = (importlib.import_module(f"{package}.{name}") for name in ("runtime", "handlers"))
@@ -76,13 +80,15 @@ async def same_answers(loaded: LoadedSpec, folder: Path, calls: list[tuple[str, 
         mock.patch.object(runtime, "now_text", theirs_clock := clock()),
         mock.patch.object(handlers, "now_text", theirs_clock, create=True),
     ):
-        await _compare(loaded, generated, folder, calls)
+        await _compare(loaded, generated, database or (str(folder / "generated.db"),), calls)
 
 
-async def _compare(loaded: LoadedSpec, generated: Any, folder: Path, calls: list[tuple[str, dict[str, Any]]]) -> None:
+async def _compare(
+    loaded: LoadedSpec, generated: Any, database: tuple[str, ...], calls: list[tuple[str, dict[str, Any]]]
+) -> None:
     async with (
         Client(Connector(loaded).server) as ours,
-        Client(generated.create_server(folder / "generated.db")) as theirs,
+        Client(generated.create_server(*database)) as theirs,
     ):
         assert listed(await ours.list_tools()) == listed(await theirs.list_tools())
         if loaded.spec.widgets:
@@ -95,8 +101,13 @@ async def _compare(loaded: LoadedSpec, generated: Any, folder: Path, calls: list
             assert answered(mine) == answered(yours), (name, args)
 
 
-async def test_the_kanban_project_answers_a_life_cycle_as_mcpgen_serve_does(tmp_path: Path) -> None:
-    loaded = load_spec(KANBAN, env={"KANBAN_DB": str(tmp_path / "kanban.db")})
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_the_kanban_project_answers_a_life_cycle_as_mcpgen_serve_does(tmp_path: Path, backend: str) -> None:
+    if backend == "sqlite":
+        loaded, database = load_spec(KANBAN, env={"KANBAN_DB": str(tmp_path / "kanban.db")}), ()
+    else:  # each server in a schema of its own on the machine's PostgreSQL
+        loaded = load_spec(on_postgres(tmp_path), env={"DATABASE_URL": POSTGRES_URL})
+        database = (POSTGRES_URL, storage_for("postgres").schema_name or "")
     calls = [
         ("create_task", {"title": "Write the release notes", "due": "2026-12-04", "priority": "high"}),
         ("create_task", {"title": "Fix the login page", "assignee": "Ada", "notes": "release blocker"}),
@@ -119,7 +130,7 @@ async def test_the_kanban_project_answers_a_life_cycle_as_mcpgen_serve_does(tmp_
         ("no_such_tool", {}),
         ("create_task", {"title": 3, "colour": "red", "status": "later"}),
     ]
-    await same_answers(loaded, tmp_path, calls)
+    await same_answers(loaded, tmp_path, calls, database)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
