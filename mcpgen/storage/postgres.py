@@ -3,7 +3,7 @@ models, under an advisory lock, so several replicas can start at once against on
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -11,9 +11,9 @@ from psycopg import AsyncConnection
 from psycopg.errors import Error as PostgresError
 from psycopg_pool import AsyncConnectionPool
 
-from mcpgen.fields import id_field
 from mcpgen.spec.model import FieldSpec, ModelSpec
-from mcpgen.storage.base import Query, Record, StorageError, TextQuery, refusal
+from mcpgen.storage.base import StorageError, refusal
+from mcpgen.storage.sql import SQLTransaction, literal, quote
 
 # How each field type is stored (information_schema's data_type, upper case); dates stay ISO 8601 text, as in SQLite.
 POSTGRES_CLASS = {
@@ -27,11 +27,6 @@ POSTGRES_CLASS = {
     "number": "DOUBLE PRECISION",
     "boolean": "BOOLEAN",
 }
-UNICODE = 'COLLATE "und-x-icu"'  # lower() by Unicode rules, whatever the database's locale
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 class PostgresStore:
@@ -83,113 +78,29 @@ class PostgresStore:
         return self._pool
 
 
-class PostgresTransaction:
+class PostgresTransaction(SQLTransaction):
+    """Statements on one pooled connection, inside its transaction."""
+
+    mark = "%s"
+    no_limit = None
+
     def __init__(self, db: AsyncConnection[Any], models: Mapping[str, ModelSpec]) -> None:
+        super().__init__(models)
         self.db = db
-        self.models = models
 
-    async def _rows(self, model: str, sql: str, params: list[Any]) -> list[Record]:
-        fields = self.models[model].fields
+    async def fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         cursor = await self.db.execute(sql, params)
-        return [_record(fields, row) for row in await cursor.fetchall()]
+        return await cursor.fetchall()
 
-    async def insert(self, model: str, values: Record) -> Record:
-        names = list(values)
-        columns = ", ".join(map(quote, names))
-        marks = ", ".join("%s" for _ in names)
-        sql = f"INSERT INTO {quote(model)} ({columns}) VALUES ({marks}) RETURNING {self._columns(model)}"
-        if not names:
-            sql = f"INSERT INTO {quote(model)} DEFAULT VALUES RETURNING {self._columns(model)}"
-        return (await self._rows(model, sql, list(values.values())))[0]
+    async def execute(self, sql: str, params: list[Any]) -> int:
+        cursor = await self.db.execute(sql, params)
+        return cursor.rowcount
 
-    async def get(self, model: str, id: Any) -> Record | None:
-        key = quote(id_field(self.models[model]))
-        rows = await self._rows(model, f"SELECT {self._columns(model)} FROM {quote(model)} WHERE {key} = %s", [id])
-        return rows[0] if rows else None
+    def contains(self, column: str) -> str:
+        return f'strpos(lower({column}::text COLLATE "und-x-icu"), %s) > 0'  # Unicode rules, whatever the locale
 
-    async def update(self, model: str, id: Any, values: Record) -> Record | None:
-        assignments = ", ".join(f"{quote(name)} = %s" for name in values)
-        key = quote(id_field(self.models[model]))
-        sql = f"UPDATE {quote(model)} SET {assignments} WHERE {key} = %s RETURNING {self._columns(model)}"
-        rows = await self._rows(model, sql, [*values.values(), id])
-        return rows[0] if rows else None
-
-    async def delete(self, model: str, id: Any) -> bool:
-        key = quote(id_field(self.models[model]))
-        cursor = await self.db.execute(f"DELETE FROM {quote(model)} WHERE {key} = %s", [id])
-        return bool(cursor.rowcount)
-
-    async def select(self, model: str, query: Query) -> list[Record]:
-        where, params = _where(query.filters)
-        order: list[str] = []
-        for name, descending in query.order:
-            expression, extra = _sort_key(self.models[model].fields[name], name)
-            order += [f"({quote(name)} IS NULL)", expression + (" DESC" if descending else "")]
-            params += extra
-        order.append(quote(id_field(self.models[model])))
-        sql = f"SELECT {self._columns(model)} FROM {quote(model)}{where} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
-        return await self._rows(model, sql, [*params, query.limit, query.offset])
-
-    async def search(self, model: str, query: TextQuery) -> list[Record]:
-        parts, params = [], []
-        for term in query.terms:
-            for index, name in enumerate(query.fields):
-                weight = len(query.fields) - index
-                parts.append(
-                    f"(CASE WHEN strpos(lower({quote(name)}::text {UNICODE}), %s) > 0 THEN {weight} ELSE 0 END)"
-                )
-                params.append(term.lower())
-        score = " + ".join(parts) or "0"
-        key = quote(id_field(self.models[model]))
-        sql = (
-            f"SELECT {self._columns(model)} FROM (SELECT *, {score} AS _score FROM {quote(model)}) AS scored "
-            f"WHERE _score > 0 ORDER BY _score DESC, {key} LIMIT %s OFFSET %s"
-        )
-        return await self._rows(model, sql, [*params, query.limit, query.offset])
-
-    async def count(self, model: str, filters: Mapping[str, Any], group_by: str | None) -> dict[Any, int]:
-        where, params = _where(filters)
-        if group_by is None:
-            cursor = await self.db.execute(f"SELECT COUNT(*) FROM {quote(model)}{where}", params)
-            row = await cursor.fetchone()
-            return {None: int(row[0]) if row else 0}
-        column = quote(group_by)
-        cursor = await self.db.execute(
-            f"SELECT {column}, COUNT(*) FROM {quote(model)}{where} GROUP BY {column}", params
-        )
-        convert = _reader(self.models[model].fields[group_by])
-        return {convert(value): int(n) for value, n in await cursor.fetchall()}
-
-    def _columns(self, model: str) -> str:
-        return ", ".join(map(quote, self.models[model].fields))
-
-
-def _where(filters: Mapping[str, Any]) -> tuple[str, list[Any]]:
-    clauses, params = [], []
-    for name, value in filters.items():
-        if value is None:
-            clauses.append(f"{quote(name)} IS NULL")
-        else:
-            clauses.append(f"{quote(name)} = %s")
-            params.append(value)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _sort_key(field: FieldSpec, name: str) -> tuple[str, list[Any]]:
-    if field.type == "enum" and field.values:
-        cases = " ".join(f"WHEN %s THEN {index}" for index in range(len(field.values)))
-        return f"CASE {quote(name)} {cases} ELSE {len(field.values)} END", list(field.values)
-    return quote(name), []
-
-
-def _reader(field: FieldSpec) -> Callable[[Any], Any]:
-    if field.type == "number":
-        return lambda value: value if value is None else float(value)
-    return lambda value: value
-
-
-def _record(fields: Mapping[str, FieldSpec], row: tuple[Any, ...]) -> Record:
-    return {name: _reader(field)(value) for (name, field), value in zip(fields.items(), row, strict=True)}
+    def fold(self, term: str) -> str:
+        return term.lower()
 
 
 async def _migrate(db: AsyncConnection[Any], schema: str, models: Mapping[str, ModelSpec]) -> None:
@@ -229,16 +140,8 @@ def _column(name: str, field: FieldSpec) -> str:
         return f"{quote(name)} BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
     column = f"{quote(name)} {POSTGRES_CLASS[field.type]}"
     if field.default is not None:
-        column += f" DEFAULT {_literal(field.default)}"
+        column += f" DEFAULT {literal(field.default, 'TRUE', 'FALSE')}"
     return column
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _safe(url: str) -> str:

@@ -11,15 +11,11 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
-from mcpgen.fields import id_field
 from mcpgen.spec.model import FieldSpec, ModelSpec
-from mcpgen.storage.base import STORAGE_CLASS, Query, Record, StorageError, TextQuery, refusal
+from mcpgen.storage.base import STORAGE_CLASS, StorageError, refusal
+from mcpgen.storage.sql import SQLTransaction, literal, quote
 
 T = TypeVar("T")
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 class SQLiteStore:
@@ -81,124 +77,30 @@ class SQLiteStore:
             await self._run(lambda: db.execute("COMMIT"))
 
 
-class SQLiteTransaction:
+class SQLiteTransaction(SQLTransaction):
+    """SQLite's statements run in a worker thread, one at a time on the store's connection."""
+
     def __init__(
         self, db: sqlite3.Connection, models: Mapping[str, ModelSpec], run: Callable[[Callable[[], Any]], Any]
     ) -> None:
+        super().__init__(models)
         self.db = db
-        self.models = models
         self.run = run
 
-    async def _rows(self, model: str, sql: str, params: list[Any]) -> list[Record]:
-        fields = self.models[model].fields
-        rows = await self.run(lambda: self.db.execute(sql, params).fetchall())
-        return [_record(fields, row) for row in rows]
+    async def fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = await self.run(lambda: self.db.execute(sql, params).fetchall())
+        return rows
 
-    async def insert(self, model: str, values: Record) -> Record:
-        names = list(values)
-        columns = ", ".join(map(quote, names))
-        marks = ", ".join("?" for _ in names)
-        sql = f"INSERT INTO {quote(model)} ({columns}) VALUES ({marks}) RETURNING {self._columns(model)}"
-        if not names:
-            sql = f"INSERT INTO {quote(model)} DEFAULT VALUES RETURNING {self._columns(model)}"
-        return (await self._rows(model, sql, list(values.values())))[0]
+    async def execute(self, sql: str, params: list[Any]) -> int:
+        cursor = await self.run(lambda: self.db.execute(sql, params))
+        return int(cursor.rowcount)
 
-    async def get(self, model: str, id: Any) -> Record | None:
-        key = quote(id_field(self.models[model]))
-        rows = await self._rows(model, f"SELECT {self._columns(model)} FROM {quote(model)} WHERE {key} = ?", [id])
-        return rows[0] if rows else None
-
-    async def update(self, model: str, id: Any, values: Record) -> Record | None:
-        assignments = ", ".join(f"{quote(name)} = ?" for name in values)
-        key = quote(id_field(self.models[model]))
-        sql = f"UPDATE {quote(model)} SET {assignments} WHERE {key} = ? RETURNING {self._columns(model)}"
-        rows = await self._rows(model, sql, [*values.values(), id])
-        return rows[0] if rows else None
-
-    async def delete(self, model: str, id: Any) -> bool:
-        key = quote(id_field(self.models[model]))
-        cursor = await self.run(lambda: self.db.execute(f"DELETE FROM {quote(model)} WHERE {key} = ?", [id]))
-        return bool(cursor.rowcount)
-
-    async def select(self, model: str, query: Query) -> list[Record]:
-        where, params = _where(query.filters)
-        order: list[str] = []
-        for name, descending in query.order:
-            expression, extra = _sort_key(self.models[model].fields[name], name)
-            order += [f"({quote(name)} IS NULL)", expression + (" DESC" if descending else "")]
-            params += extra
-        order.append(quote(id_field(self.models[model])))
-        sql = f"SELECT {self._columns(model)} FROM {quote(model)}{where} ORDER BY {', '.join(order)} LIMIT ? OFFSET ?"
-        return await self._rows(model, sql, [*params, -1 if query.limit is None else query.limit, query.offset])
-
-    async def search(self, model: str, query: TextQuery) -> list[Record]:
-        parts, params = [], []
-        for term in query.terms:
-            for index, name in enumerate(query.fields):
-                parts.append(
-                    f"(CASE WHEN instr(casefold({quote(name)}), ?) > 0 THEN {len(query.fields) - index} ELSE 0 END)"
-                )
-                params.append(term.casefold())
-        score = " + ".join(parts) or "0"
-        key = quote(id_field(self.models[model]))
-        sql = (
-            f"SELECT {self._columns(model)} FROM (SELECT *, {score} AS _score FROM {quote(model)}) "
-            f"WHERE _score > 0 ORDER BY _score DESC, {key} LIMIT ? OFFSET ?"
-        )
-        return await self._rows(model, sql, [*params, -1 if query.limit is None else query.limit, query.offset])
-
-    async def count(self, model: str, filters: Mapping[str, Any], group_by: str | None) -> dict[Any, int]:
-        where, params = _where(filters)
-        if group_by is None:
-            rows = await self.run(
-                lambda: self.db.execute(f"SELECT COUNT(*) FROM {quote(model)}{where}", params).fetchall()
-            )
-            return {None: rows[0][0]}
-        column = quote(group_by)
-        sql = f"SELECT {column}, COUNT(*) FROM {quote(model)}{where} GROUP BY {column}"
-        rows = await self.run(lambda: self.db.execute(sql, params).fetchall())
-        convert = _reader(self.models[model].fields[group_by])
-        return {convert(value): n for value, n in rows}
-
-    def _columns(self, model: str) -> str:
-        return ", ".join(map(quote, self.models[model].fields))
-
-
-def _where(filters: Mapping[str, Any]) -> tuple[str, list[Any]]:
-    clauses, params = [], []
-    for name, value in filters.items():
-        if value is None:
-            clauses.append(f"{quote(name)} IS NULL")
-        else:
-            clauses.append(f"{quote(name)} = ?")
-            params.append(value)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _sort_key(field: FieldSpec, name: str) -> tuple[str, list[Any]]:
-    if field.type == "enum" and field.values:
-        cases = " ".join(f"WHEN ? THEN {index}" for index in range(len(field.values)))
-        return f"CASE {quote(name)} {cases} ELSE {len(field.values)} END", list(field.values)
-    return quote(name), []
+    def contains(self, column: str) -> str:
+        return f"instr(casefold({column}), ?) > 0"
 
 
 def _casefold(value: Any) -> str | None:
     return None if value is None else str(value).casefold()
-
-
-def _reader(field: FieldSpec) -> Callable[[Any], Any]:
-    if field.type == "boolean":
-        return lambda value: None if value is None else bool(value)
-    if field.type in ("id", "integer"):
-        # SQLite 3.40's RETURNING can hand back an integer column as REAL when a REAL column precedes it.
-        return lambda value: value if value is None or isinstance(value, int) else int(value)
-    if field.type == "number":
-        return lambda value: value if value is None else float(value)
-    return lambda value: value
-
-
-def _record(fields: Mapping[str, FieldSpec], row: tuple[Any, ...]) -> Record:
-    return {name: _reader(field)(value) for (name, field), value in zip(fields.items(), row, strict=True)}
 
 
 def _migrate(db: sqlite3.Connection, models: Mapping[str, ModelSpec]) -> None:
@@ -236,13 +138,5 @@ def _column(name: str, field: FieldSpec) -> str:
         return f"{quote(name)} INTEGER PRIMARY KEY AUTOINCREMENT"
     column = f"{quote(name)} {STORAGE_CLASS[field.type]}"
     if field.default is not None:
-        column += f" DEFAULT {_literal(field.default)}"
+        column += f" DEFAULT {literal(field.default, '1', '0')}"
     return column
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
