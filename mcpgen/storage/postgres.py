@@ -54,8 +54,7 @@ class PostgresStore:
         self._pool = pool
 
     async def _configure(self, db: AsyncConnection[Any]) -> None:
-        await db.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(self.schema)}")
-        await db.execute(f"SET search_path TO {quote(self.schema)}")
+        await db.execute(f"SET search_path TO {quote(self.schema)}")  # _migrate creates the schema
 
     async def migrate(self, models: Mapping[str, ModelSpec]) -> None:
         async with self._open().connection() as db:
@@ -108,6 +107,7 @@ async def _migrate(db: AsyncConnection[Any], schema: str, models: Mapping[str, M
     refusals: list[str] = []
     async with db.transaction():
         await db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"mcpgen:{schema}"])  # one replica at a time
+        await db.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
         for model, spec in models.items():
             cursor = await db.execute(
                 "SELECT column_name, upper(data_type) FROM information_schema.columns"

@@ -6,6 +6,7 @@ and the two ways it talks to its database: fetching rows and executing a stateme
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,23 +19,23 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class SQLTransaction:
+class SQLTransaction(ABC):
     mark = "?"  # the driver's placeholder
     no_limit: int | None = -1  # what LIMIT takes for "all rows"
 
     def __init__(self, models: Mapping[str, ModelSpec]) -> None:
         self.models = models
 
-    async def fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+    @abstractmethod
+    async def fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]: ...
 
+    @abstractmethod
     async def execute(self, sql: str, params: list[Any]) -> int:
         """Runs a statement and returns how many rows it touched."""
-        raise NotImplementedError
 
+    @abstractmethod
     def contains(self, column: str) -> str:
         """SQL that is true when the folded term (the next parameter) occurs in `column`, whatever its case."""
-        raise NotImplementedError
 
     def fold(self, term: str) -> str:
         return term.casefold()
