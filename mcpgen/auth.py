@@ -12,10 +12,12 @@ import anyio.to_thread
 import jwt
 from mcp import types
 
+from mcpgen.errors import AuthError
 from mcpgen.spec.model import AuthSpec, OAuth2Scheme, ToolSpec
 
 log = logging.getLogger("mcpgen.auth")
 METADATA_PATH = "/.well-known/oauth-protected-resource"
+IDENTITY = "mcpgen_identity"  # where the HTTP guard leaves the caller's identity (request.state) for the tool call
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Authenticator:
         self.resource = resource  # the public /mcp URL: the audience tokens must name
         self._token = os.environ.get(spec.token_env or "", "") if spec.type == "bearer" else ""
         if spec.type == "bearer" and not self._token:
-            raise ValueError(f"bearer auth needs the token in ${spec.token_env}, which is not set")
+            raise AuthError(f"bearer auth needs the token in ${spec.token_env}, which is not set")
         issuer = (spec.issuer or "").rstrip("/")
         self._keys = (
             jwt.PyJWKClient(spec.jwks_url or f"{issuer}/.well-known/jwks.json") if spec.type == "oauth" else None
@@ -103,8 +105,8 @@ class Authenticator:
         )
 
     def metadata_url(self) -> str:
-        origin, _, path = self.resource.partition("://")[2].partition("/")
-        scheme = self.resource.partition("://")[0]
+        scheme, _, rest = self.resource.partition("://")
+        origin, _, path = rest.partition("/")
         return f"{scheme}://{origin}{METADATA_PATH}/{path}".rstrip("/")
 
     def metadata(self, scopes: list[str]) -> dict[str, Any]:
@@ -123,9 +125,7 @@ def schemes(tool: ToolSpec, auth: AuthSpec) -> list[dict[str, Any]] | None:
         return None
     chosen = tool.security or [OAuth2Scheme(oauth2=list(auth.scopes))]
     return [
-        {"type": "noauth"} if scheme == "noauth" else {"type": "oauth2", "scopes": scheme.oauth2}
-        for scheme in chosen
-        if isinstance(scheme, OAuth2Scheme) or scheme == "noauth"
+        {"type": "noauth"} if scheme == "noauth" else {"type": "oauth2", "scopes": scheme.oauth2} for scheme in chosen
     ]
 
 

@@ -38,6 +38,10 @@ class ToolCallError(Exception):
     """A failure the model should read and act on (bad arguments, not found, conflict)."""
 
 
+class AuthError(Exception):
+    """The server cannot check callers as the spec's `auth:` asks (e.g. the bearer token is not set)."""
+
+
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice `word` is most likely a misspelling of, if any is close enough."""
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)

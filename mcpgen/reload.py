@@ -8,7 +8,7 @@ from pathlib import Path
 
 import anyio
 
-from mcpgen.errors import SpecError
+from mcpgen.errors import AuthError, SpecError
 from mcpgen.server import Connector
 from mcpgen.spec import load_spec
 from mcpgen.storage.base import StorageError
@@ -57,7 +57,7 @@ async def reload(connector: Connector) -> bool:
     except StorageError as exc:
         log.error("%s cannot be applied to the storage; still serving the last good version:\n%s", file, exc)
         return False
-    except ValueError as exc:  # e.g. bearer auth whose token variable is not set
+    except AuthError as exc:  # e.g. bearer auth whose token variable is not set
         log.error("%s cannot be served: %s; still serving the last good version", file, exc)
         return False
     except Exception:  # the watcher must outlive any surprise

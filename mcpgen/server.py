@@ -18,7 +18,7 @@ from mcp.types import INVALID_PARAMS
 
 from mcpgen import __version__, ledger
 from mcpgen.arguments import problems as argument_problems
-from mcpgen.auth import LOCAL, Authenticator, Identity, advertised, refusal
+from mcpgen.auth import ANONYMOUS, IDENTITY, LOCAL, Authenticator, Identity, advertised, refusal
 from mcpgen.errors import ToolCallError
 from mcpgen.listchanged import ListChanged
 from mcpgen.spec import LoadedSpec
@@ -153,8 +153,8 @@ class Connector:
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
         identity = LOCAL
-        if self.authenticator is not None and ctx.request is not None:
-            identity = await self.authenticator.verify(ctx.request.headers.get("authorization"))
+        if self.authenticator is not None and ctx.request is not None:  # the HTTP guard has checked the token
+            identity = getattr(ctx.request.state, IDENTITY, ANONYMOUS)
         return await self.call(params.name, params.arguments, identity)
 
     async def call(

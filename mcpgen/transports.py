@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mcpgen.auth import METADATA_PATH, advertised, all_scopes
+from mcpgen.auth import ANONYMOUS, IDENTITY, METADATA_PATH, advertised, all_scopes
 from mcpgen.reload import watch
 from mcpgen.server import Connector
 
@@ -57,19 +57,19 @@ def http_app(
     *,
     reload: bool = False,
     allow_origins: Sequence[str] = (),
-    resource: str = "http://127.0.0.1:8000/mcp",
 ) -> Starlette:
     """The ASGI app: MCP at /mcp (both protocol eras) and a health check at /healthz; `reload` watches the spec.
 
     CORS lets MCP Inspector's web UI (and `allow_origins`) call it from a browser, and nothing else. With an
-    `auth:` section, /mcp checks tokens; `resource` is its public URL (OAuth's audience and metadata).
+    `auth:` section, /mcp checks tokens as `connector.protect` set up.
     """
 
     async def healthz(request: Request) -> JSONResponse:
         spec = connector.loaded.spec
         return JSONResponse({"status": "ok", "name": spec.name, "version": spec.version, "tools": len(connector.tools)})
 
-    connector.protect(resource)
+    if connector.resource is None:  # never serve a spec with auth unchecked
+        raise RuntimeError("connector.protect(public /mcp URL) must come before http_app")
     routes = [Route("/healthz", healthz, methods=["GET"])]
     routes += [Route(path, _metadata(connector), methods=["GET"]) for path in (METADATA_PATH, METADATA_PATH + "/mcp")]
     app = connector.server.streamable_http_app(
@@ -110,7 +110,10 @@ def _metadata(connector: Connector) -> Any:
 
 
 class _Guard:
-    """Checks the token of every /mcp request: bearer always; OAuth when given, or always when no tool is open."""
+    """Checks the token of every /mcp request: bearer always; OAuth when given, or always when no tool is open.
+
+    The identity a token proves is left in the request's state, so the tool call does not verify it again.
+    """
 
     def __init__(self, app: ASGIApp, connector: Connector) -> None:
         self.app, self.connector = app, connector
@@ -122,29 +125,28 @@ class _Guard:
             return
         header = Headers(scope=scope).get("authorization")
         spec = self.connector.loaded.spec
+        identity, refused = ANONYMOUS, ""
         if spec.auth.type == "bearer":
-            refused = (
-                None if authenticator.bearer_accepts(header) else ("invalid_token", "a valid bearer token is needed")
-            )
+            refused = "" if authenticator.bearer_accepts(header) else "a valid bearer token is needed"
         else:
             identity = await authenticator.verify(header)
-            open_tools = any({"type": "noauth"} in (advertised(d.tool) or []) for d in self.connector.tools.values())
-            if identity.problem:
-                refused = ("invalid_token", identity.problem)
-            elif identity.subject is None and not open_tools:
-                refused = ("invalid_token", "this server needs the user to sign in")
-            else:
-                refused = None
-        if refused is None:
+            refused = identity.problem
+            if identity.subject is None and not refused and not self._open_tools():
+                refused = "this server needs the user to sign in"
+        if not refused:
+            scope.setdefault("state", {})[IDENTITY] = identity
             await self.app(scope, receive, send)
             return
-        error, description = refused
         response = JSONResponse(
-            {"error": error, "error_description": description},
+            {"error": "invalid_token", "error_description": refused},
             status_code=401,
-            headers={"WWW-Authenticate": authenticator.challenge(error, description, spec.auth.scopes or None)},
+            headers={"WWW-Authenticate": authenticator.challenge("invalid_token", refused, spec.auth.scopes or None)},
         )
         await response(scope, receive, send)
+
+    def _open_tools(self) -> bool:
+        """Whether some tool may be called without signing in (then initialize and tools/list need no token)."""
+        return any({"type": "noauth"} in (advertised(d.tool) or []) for d in self.connector.tools.values())
 
 
 def serve_http(
@@ -155,10 +157,8 @@ def serve_http(
     *,
     reload: bool = False,
     allow_origins: Sequence[str] = (),
-    public_url: str | None = None,
 ) -> None:
-    resource = public_mcp_url(public_url) if public_url else f"http://{host}:{port}/mcp"
-    app = http_app(connector, allowed_hosts, reload=reload, allow_origins=allow_origins, resource=resource)
+    app = http_app(connector, allowed_hosts, reload=reload, allow_origins=allow_origins)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
     uvicorn.Server(config).run()
 

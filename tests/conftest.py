@@ -25,6 +25,14 @@ from mcpgen.spec.model import StorageSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 KANBAN = ROOT / "specs" / "kanban.yaml"
+# A raw handshake-era initialize request and the headers Streamable HTTP asks for, for checks below the client.
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 MODES = ["legacy", "auto"]  # the initialize handshake (ChatGPT today) and the 2026-07-28 stateless era
 # The machine's PostgreSQL (trust auth); every test that uses it works in a schema of its own.
 POSTGRES_URL = os.environ.get("MCPGEN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")

@@ -26,7 +26,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from mcpgen.codegen import generate
 from mcpgen.spec import load_spec
-from tests.conftest import Served, free_port
+from tests.conftest import INITIALIZE, MCP_HEADERS, Served, free_port
 from tests.test_cli import mcpgen
 
 pytestmark = pytest.mark.anyio
@@ -176,14 +176,7 @@ async def test_a_token_without_the_scope_is_refused_by_the_tool(notes: Served, i
     ],
 )
 def test_a_bad_token_gets_401_with_a_challenge(notes: Served, issuer: Issuer, make: Any, problem: str) -> None:
-    headers = {"Authorization": f"Bearer {make(issuer)}", "Accept": "application/json, text/event-stream"}
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-    }
-    answer = httpx2.post(notes.url, json=initialize, headers=headers)
+    answer = httpx2.post(notes.url, json=INITIALIZE, headers={**MCP_HEADERS, "Authorization": f"Bearer {make(issuer)}"})
     assert answer.status_code == 401
     assert answer.json() == {"error": "invalid_token", "error_description": problem}
     challenge = answer.headers["www-authenticate"]
@@ -222,16 +215,9 @@ def test_bearer_auth_accepts_the_token_and_refuses_others_without_leaking_it(
     spec = tmp_path / "plain.yaml"
     spec.write_text(BEARER)
     server = start(serve, spec, {"PLAIN_TOKEN": SECRET}, server_kind)
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-    }
-    accept = {"Accept": "application/json, text/event-stream"}
-    right = httpx2.post(server.url, json=initialize, headers={**accept, "Authorization": f"Bearer {SECRET}"})
-    wrong = httpx2.post(server.url, json=initialize, headers={**accept, "Authorization": "Bearer guess"})
-    missing = httpx2.post(server.url, json=initialize, headers=accept)
+    right = httpx2.post(server.url, json=INITIALIZE, headers={**MCP_HEADERS, "Authorization": f"Bearer {SECRET}"})
+    wrong = httpx2.post(server.url, json=INITIALIZE, headers={**MCP_HEADERS, "Authorization": "Bearer guess"})
+    missing = httpx2.post(server.url, json=INITIALIZE, headers=MCP_HEADERS)
     assert right.status_code == 200
     for refused in (wrong, missing):
         assert refused.status_code == 401
@@ -250,7 +236,8 @@ def test_bearer_without_its_variable_never_starts(tmp_path: Path) -> None:
     spec.write_text(BEARER)
     run = mcpgen("serve", str(spec), "--port", str(free_port()), env={"PLAIN_TOKEN": ""})
     assert run.returncode == 1
-    assert "bearer auth needs the token in $PLAIN_TOKEN, which is not set" in run.stderr
+    assert "mcpgen: auth: bearer auth needs the token in $PLAIN_TOKEN, which is not set" in run.stderr
+    assert "To use it in ChatGPT" not in run.stderr  # refused before it tells anyone where to connect
     generate(load_spec(spec), tmp_path / "project")
     generated = subprocess.run(
         [sys.executable, "-m", "plain_mcp", "--port", str(free_port())],
@@ -262,4 +249,5 @@ def test_bearer_without_its_variable_never_starts(tmp_path: Path) -> None:
         check=False,
     )
     assert generated.returncode == 1
-    assert "bearer auth needs the token in $PLAIN_TOKEN, which is not set" in generated.stderr
+    assert "plain_mcp: auth: bearer auth needs the token in $PLAIN_TOKEN, which is not set" in generated.stderr
+    assert "serving" not in generated.stderr

@@ -11,7 +11,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from mcpgen.spec import load_spec
-from tests.conftest import KANBAN, MODES, ROOT, Served
+from tests.conftest import INITIALIZE, KANBAN, MCP_HEADERS, MODES, ROOT, Served
 from tests.scenarios import call, kanban_scenario, text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -58,20 +58,9 @@ async def test_healthz_and_dns_rebinding_protection(serve: type[Served], tmp_pat
         "version": "1.0.0",
         "tools": len(load_spec(KANBAN, env={}).spec.tools),
     }
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-11-25",
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
-    headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-    refused = httpx2.post(f"{base}/mcp", json=initialize, headers={**headers, "Host": "evil.example"})
+    refused = httpx2.post(f"{base}/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Host": "evil.example"})
     assert refused.status_code == 421
-    tunnel = httpx2.post(f"{base}/mcp", json=initialize, headers={**headers, "Host": "abc123.ngrok-free.app"})
+    tunnel = httpx2.post(f"{base}/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Host": "abc123.ngrok-free.app"})
     assert tunnel.status_code == 200
     assert '"name":"kanban"' in tunnel.text
 
@@ -111,15 +100,6 @@ async def test_stdio_transport(tmp_path: Path) -> None:
         created = await call(client, "create_task", title="Over stdio")
         assert created["id"] == 1
         assert (await call(client, "board_summary"))["total"] == 1
-
-
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
 @pytest.mark.parametrize("kind", ["mcpgen", "generated"])

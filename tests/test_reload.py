@@ -13,7 +13,7 @@ from mcp import Client, types
 
 from mcpgen.server import Connector
 from mcpgen.spec import load_spec
-from tests.conftest import Served, connect, copy_kanban
+from tests.conftest import INITIALIZE, MCP_HEADERS, Served, connect, copy_kanban
 
 pytestmark = pytest.mark.anyio
 
@@ -156,26 +156,19 @@ async def test_a_call_in_flight_finishes_on_the_definitions_it_started_with(tmp_
 async def test_auth_added_by_an_edit_protects_mcp_at_once(serve: type[Served], tmp_path: Path) -> None:
     spec = editable_kanban(tmp_path)
     server = serve(spec, {"KANBAN_DB": str(tmp_path / "kanban.db"), "BOARD_TOKEN": "t0ken"}, "--reload")
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-    }
-    accept = {"Accept": "application/json, text/event-stream"}
-    assert httpx2.post(server.url, json=initialize, headers=accept).status_code == 200
+    assert httpx2.post(server.url, json=INITIALIZE, headers=MCP_HEADERS).status_code == 200
     good = spec.read_text()
 
     spec.write_text(good.replace("\nmodels:", "\nauth: {type: bearer, token_env: UNSET_TOKEN}\nmodels:", 1))
     await anyio.sleep(1.0)
     assert "bearer auth needs the token in $UNSET_TOKEN, which is not set" in server.output()
-    assert httpx2.post(server.url, json=initialize, headers=accept).status_code == 200  # the last good spec
+    assert httpx2.post(server.url, json=INITIALIZE, headers=MCP_HEADERS).status_code == 200  # the last good spec
 
     spec.write_text(good.replace("\nmodels:", "\nauth: {type: bearer, token_env: BOARD_TOKEN}\nmodels:", 1))
 
     async def refused() -> bool:
-        return httpx2.post(server.url, json=initialize, headers=accept).status_code == 401
+        return httpx2.post(server.url, json=INITIALIZE, headers=MCP_HEADERS).status_code == 401
 
     await eventually(refused)
-    signed = {**accept, "Authorization": "Bearer t0ken"}
-    assert httpx2.post(server.url, json=initialize, headers=signed).status_code == 200
+    signed = {**MCP_HEADERS, "Authorization": "Bearer t0ken"}
+    assert httpx2.post(server.url, json=INITIALIZE, headers=signed).status_code == 200

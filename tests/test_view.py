@@ -9,25 +9,17 @@ from typing import Any
 import httpx2
 
 from mcpgen.view import compact
-from tests.conftest import KANBAN, ROOT, Served
+from tests.conftest import INITIALIZE, KANBAN, MCP_HEADERS, ROOT, Served
 from tests.test_cli import mcpgen
-
-HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
 def raw_tools_list(url: str) -> str:
     """The body of a tools/list response, as a handshake-era client receives it."""
-    hello = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}},
-    }
     with httpx2.Client(timeout=10) as http:
-        started = http.post(url, json=hello, headers=HEADERS)
+        started = http.post(url, json=INITIALIZE, headers=MCP_HEADERS)
         session = {"mcp-session-id": started.headers["mcp-session-id"], "mcp-protocol-version": "2025-11-25"}
-        http.post(url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=HEADERS | session)
-        listed = http.post(url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=HEADERS | session)
+        http.post(url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=MCP_HEADERS | session)
+        listed = http.post(url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=MCP_HEADERS | session)
         return listed.content.decode("utf-8")
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from mcpgen import __version__
 from mcpgen.cli import checks, generating, refresh, serving
-from mcpgen.errors import SpecError
+from mcpgen.errors import AuthError, SpecError
 from mcpgen.storage.base import StorageError
 
 
@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except StorageError as exc:
         print(f"mcpgen: storage: {exc}", file=sys.stderr)
+        return 1
+    except AuthError as exc:
+        print(f"mcpgen: auth: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

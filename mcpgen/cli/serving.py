@@ -61,7 +61,7 @@ def add(verbs: Any) -> None:
 def _serve(options: argparse.Namespace) -> int:
     from mcpgen.server import Connector
     from mcpgen.spec import load_spec
-    from mcpgen.transports import public_host, serve_http, serve_stdio
+    from mcpgen.transports import public_host, public_mcp_url, serve_http, serve_stdio
 
     connector = Connector(load_spec(options.spec))
     if options.transport == "stdio":
@@ -76,16 +76,9 @@ def _serve(options: argparse.Namespace) -> int:
     options.public_url = public_url
     hosts = [*options.allowed_host, *([public_host(public_url)] if public_url else [])]
     anyio.run(_check_storage, connector)
+    connector.protect(public_mcp_url(public_url) if public_url else f"http://{options.host}:{options.port}/mcp")
     print(_banner(connector, options), file=sys.stderr, flush=True)
-    serve_http(
-        connector,
-        options.host,
-        options.port,
-        hosts,
-        reload=options.reload,
-        allow_origins=options.allow_origin,
-        public_url=public_url,
-    )
+    serve_http(connector, options.host, options.port, hosts, reload=options.reload, allow_origins=options.allow_origin)
     return 0
 
 

@@ -98,13 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         anyio.run(serve_stdio, options.database)
         return 0
     url = f"http://{options.host}:{options.port}/mcp"
-    print(f"{TITLE or NAME} {VERSION}: serving {len(TOOLS)} tools at {url}", file=sys.stderr, flush=True)
-    hosts = list(options.allowed_host)
+    hosts, public = list(options.allowed_host), url
     if options.public_url:
         hosts.append(urlsplit(options.public_url).netloc)
         public = options.public_url.rstrip("/").removesuffix("/mcp") + "/mcp"
-        print(f"Give ChatGPT this URL: {public}", file=sys.stderr, flush=True)
     app = http_app(options.database, hosts, options.allow_origin)
+    print(f"{TITLE or NAME} {VERSION}: serving {len(TOOLS)} tools at {url}", file=sys.stderr, flush=True)
+    if options.public_url:
+        print(f"Give ChatGPT this URL: {public}", file=sys.stderr, flush=True)
     uvicorn.run(app, host=options.host, port=options.port, log_level="info", timeout_graceful_shutdown=3)
     return 0
 
