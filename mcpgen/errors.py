@@ -1,10 +1,12 @@
-"""The errors mcpgen reports: spec problems (collected, located) and tool-call errors (for the model)."""
+"""The errors mcpgen reports: one root for everything that stops a verb, and spec problems (collected, located)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+
+from mcpgen.runtime.errors import AuthError, McpgenError, StorageError, ToolError, UsageError
+from mcpgen.runtime.words import closest, did_you_mean
 
 
 @dataclass(frozen=True, order=True)
@@ -19,14 +21,16 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
+        """`file:line:col: path.in.spec: message (hint)`."""
         where = f"{self.file}:{self.line}:{self.column}: {self.path or '(spec)'}: {self.message}"
         return f"{where} ({self.hint})" if self.hint else where
 
     def as_json(self) -> dict[str, object]:
+        """The problem as a JSON object, for editors and CI."""
         return asdict(self)
 
 
-class SpecError(Exception):
+class SpecError(McpgenError):
     """A spec that cannot be used; carries every problem found, in file order."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
@@ -34,26 +38,19 @@ class SpecError(Exception):
         super().__init__("\n".join(map(str, self.problems)))
 
 
-class ToolCallError(Exception):
-    """A failure the model should read and act on (bad arguments, not found, conflict)."""
+class GenerateError(McpgenError):
+    """The project cannot be written where asked; the text says why and what to do."""
 
 
-class AuthError(Exception):
-    """The server cannot check callers as the spec's `auth:` asks (e.g. the bearer token is not set)."""
-
-
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice `word` is most likely a misspelling of, if any is close enough."""
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A hint naming the closest choice, else listing them all (empty when there are none)."""
-    options = sorted(set(choices))
-    close = closest(word, options)
-    if close:
-        return f"did you mean '{close}'?"
-    if not options:
-        return ""
-    return "expected one of: " + ", ".join(options)
+__all__ = [
+    "AuthError",
+    "GenerateError",
+    "McpgenError",
+    "Problem",
+    "SpecError",
+    "StorageError",
+    "ToolError",
+    "UsageError",
+    "closest",
+    "did_you_mean",
+]

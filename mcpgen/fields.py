@@ -1,8 +1,7 @@
-"""What each field type means on the wire: its JSON Schema, and how incoming values are normalised."""
+"""What each field type of the spec means on the wire: the JSON Schema of its values."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from mcpgen.spec.model import FieldSpec, ModelSpec
@@ -65,59 +64,3 @@ def display_field(model: ModelSpec) -> str:
         return model.display
     textual = (name for name, field in model.fields.items() if field.type == "string")
     return next(textual, id_field(model))
-
-
-def always_set(field: FieldSpec) -> bool:
-    """Whether a stored record always has a value for this field."""
-    return field.type == "id" or field.required or field.default is not None or field.auto is not None
-
-
-def writable(model: ModelSpec) -> list[str]:
-    """The fields a caller may set: all but the id and the automatic timestamps."""
-    return [name for name, field in model.fields.items() if field.type != "id" and field.auto is None]
-
-
-def normalise(field: FieldSpec, value: Any) -> Any:
-    """Stores datetimes in one sortable form (UTC, ISO 8601 with milliseconds and a Z), numbers as floats."""
-    if field.type == "datetime" and isinstance(value, str):
-        return utc_text(parse_datetime(value))
-    if field.type == "number" and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
-
-
-def parse_datetime(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def utc_text(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def now_text() -> str:
-    return utc_text(dt.datetime.now(dt.UTC))
-
-
-def is_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return True  # not a string: the type check reports it
-    if len(value) != 10:
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def is_datetime(value: object) -> bool:
-    if not isinstance(value, str):
-        return True  # not a string: the type check reports it
-    if "T" not in value.upper():
-        return False
-    try:
-        parse_datetime(value)
-    except ValueError:
-        return False
-    return True

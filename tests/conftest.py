@@ -14,12 +14,14 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
 from mcp import Client
 
-from mcpgen.server import Connector
+from mcpgen.dev.live import LiveServer
+from mcpgen.runtime.server import Server
 from mcpgen.spec import LoadedSpec, load_spec
 from mcpgen.spec.model import StorageSpec
 
@@ -72,8 +74,13 @@ def kanban(tmp_path: Path) -> LoadedSpec:
 
 
 @pytest.fixture
-def connector(kanban: LoadedSpec) -> Connector:
-    return Connector(kanban)
+def server(kanban: LoadedSpec) -> LiveServer:
+    return LiveServer(kanban)
+
+
+def definitions(server: Server) -> list[dict[str, Any]]:
+    """The tool list the server advertises, as it goes over the wire."""
+    return [dict(tool.definition) for tool in server.connector.tools.values()]
 
 
 @asynccontextmanager
@@ -127,6 +134,7 @@ class Served:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self.log.close()
                 raise RuntimeError("server exited:\n" + self.output())
             try:
                 if httpx2.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:

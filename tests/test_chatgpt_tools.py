@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from mcp import Client, types
 
-from mcpgen.server import Connector
+from mcpgen.dev.live import LiveServer
 from tests.conftest import connect
 
 pytestmark = pytest.mark.anyio
@@ -31,8 +31,8 @@ async def seeded(client: Client) -> list[int]:
     return ids
 
 
-async def test_search_and_fetch_advertise_chatgpts_input_shapes_and_are_read_only(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_search_and_fetch_advertise_chatgpts_input_shapes_and_are_read_only(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         listed = await client.list_tools()
     search, fetch = tool(listed, "search"), tool(listed, "fetch")
     assert search.input_schema["required"] == ["query"]
@@ -47,9 +47,9 @@ async def test_search_and_fetch_advertise_chatgpts_input_shapes_and_are_read_onl
 
 
 async def test_search_returns_ids_titles_and_urls_as_structured_content_and_the_same_json_as_text(
-    connector: Connector,
+    server: LiveServer,
 ) -> None:
-    async with connect(connector.server) as client:
+    async with connect(server.mcp) as client:
         first, second = await seeded(client)
         result = await client.call_tool("search", {"query": "release"})
     assert not result.is_error
@@ -62,8 +62,8 @@ async def test_search_returns_ids_titles_and_urls_as_structured_content_and_the_
     assert json.loads(text(result)) == result.structured_content
 
 
-async def test_fetch_returns_the_whole_document_with_its_url_and_metadata(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_fetch_returns_the_whole_document_with_its_url_and_metadata(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         first, _ = await seeded(client)
         result = await client.call_tool("fetch", {"id": str(first)})
     document: dict[str, Any] = result.structured_content or {}
@@ -81,15 +81,15 @@ async def test_fetch_returns_the_whole_document_with_its_url_and_metadata(connec
 
 
 @pytest.mark.parametrize("wrong", ["99", "abc", " ", "-1", "²", "1.0"])
-async def test_fetch_of_an_unknown_id_is_a_readable_error(connector: Connector, wrong: str) -> None:
-    async with connect(connector.server) as client:
+async def test_fetch_of_an_unknown_id_is_a_readable_error(server: LiveServer, wrong: str) -> None:
+    async with connect(server.mcp) as client:
         result = await client.call_tool("fetch", {"id": wrong})
     assert result.is_error
     assert text(result) == f"No task with id '{wrong}'."
 
 
-async def test_search_with_only_spaces_asks_for_words(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_search_with_only_spaces_asks_for_words(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         result = await client.call_tool("search", {"query": "   "})
     assert result.is_error
     assert text(result) == "query: give at least one word to search for."

@@ -14,11 +14,12 @@ from mcp import Client
 from ruff.__main__ import find_ruff_bin
 
 from mcpgen.actions import ACTIONS
-from mcpgen.codegen import KEPT, GenerateError, check_templates, generate, render, templates_dir
-from mcpgen.server import Connector
+from mcpgen.codegen import GenerateError, generate, render, templates_dir
+from mcpgen.codegen.files import KEPT
+from mcpgen.dev.live import LiveServer
 from mcpgen.spec import load_spec, parse_spec
 from tests.conftest import KANBAN, ROOT
-from tests.generated import import_generated
+from tests.generated import generated_server, import_generated
 from tests.test_cli import mcpgen
 from tests.test_parity import listed
 
@@ -53,16 +54,23 @@ def test_output_is_deterministic() -> None:
     assert render(loaded) == render(loaded)
 
 
-def test_every_action_kind_has_a_handler_template() -> None:
-    assert check_templates() == []
-    assert {path.name.split(".")[0] for path in (templates_dir() / "actions").iterdir()} == set(ACTIONS)
+def test_every_action_kind_documents_exactly_its_keys_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name, kind in ACTIONS.items():
+        assert set(kind.docs) == kind.keys, name
+        assert kind.summary
+        assert f"\n| `{name}` |" in readme, f"README.md's action table lacks {name}"
 
 
 def test_awkward_strings_are_emitted_safely_and_advertised_unchanged(tmp_path: Path) -> None:
     loaded = load_spec(AWKWARD, env={})
-    server = import_generated(loaded, tmp_path / "odd")
+    connector = import_generated(loaded, tmp_path / "odd").CONNECTOR
     spec = loaded.spec
-    assert (spec.description, spec.instructions, spec.title) == (server.DESCRIPTION, server.INSTRUCTIONS, server.TITLE)
+    assert (spec.description, spec.instructions, spec.title) == (
+        connector.description,
+        connector.instructions,
+        connector.title,
+    )
     ruff = find_ruff_bin()
     for command in ([ruff, "check", "--no-cache", "."], [ruff, "format", "--check", "--no-cache", "."]):
         run = subprocess.run(command, cwd=tmp_path / "odd", capture_output=True, text=True, check=False)
@@ -85,8 +93,8 @@ def test_projects_of_other_shapes_pass_ruff_and_strict_mypy(tmp_path: Path, name
 @pytest.mark.anyio
 async def test_awkward_strings_reach_clients_exactly_as_from_mcpgen_serve(tmp_path: Path) -> None:
     loaded = load_spec(AWKWARD, env={})
-    server = import_generated(loaded, tmp_path / "odd")
-    async with Client(Connector(loaded).server) as ours, Client(server.create_server(tmp_path / "g.db")) as theirs:
+    generated = generated_server(import_generated(loaded, tmp_path / "odd"), str(tmp_path / "g.db"))
+    async with Client(LiveServer(loaded).mcp) as ours, Client(generated.mcp) as theirs:
         assert listed(await ours.list_tools()) == listed(await theirs.list_tools())
         made = await theirs.call_tool("import", {"from": "x"})
         assert made.content[0].text == "Made x ({{ literal braces }})"  # type: ignore[union-attr]
@@ -108,7 +116,7 @@ def test_generate_again_updates_its_own_files_and_removes_those_no_longer_writte
     out = tmp_path / "project"
     with_templates = load_spec(KANBAN, env={})
     generate(with_templates, out)
-    assert (out / "kanban_mcp" / "texts.py").exists()
+    assert (out / "kanban_mcp" / "resources.json").exists()
     (out / ".venv").mkdir()
     (out / ".venv" / "marker").write_text("made by running it")
     plain = parse_spec(
@@ -117,7 +125,7 @@ def test_generate_again_updates_its_own_files_and_removes_those_no_longer_writte
         env={},
     )
     generate(plain, out)  # no --force needed: everything there is its own, or made by running it
-    assert not (out / "kanban_mcp" / "texts.py").exists()
+    assert not (out / "kanban_mcp" / "resources.json").exists()
 
 
 def test_generate_cli_writes_the_project_and_exits_1_on_refusal(tmp_path: Path) -> None:

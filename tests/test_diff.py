@@ -9,22 +9,22 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mcpgen.diff import Change, compare
+from mcpgen.dev.diff import Change, compare
+from mcpgen.dev.view import client_view
 from mcpgen.spec import load_spec, parse_spec
-from mcpgen.tooldefs import build_tools
-from mcpgen.view import client_view
+from mcpgen.spec.compile import compile_spec
 from tests.conftest import KANBAN, without_tool
 from tests.strategies import specs
 
 
 def view_of(text: str) -> dict[str, Any]:
     loaded = parse_spec(text, str(KANBAN), env={})  # beside the Kanban spec: its widget files are there
-    return client_view(loaded.spec, build_tools(loaded.spec))
+    return client_view(compile_spec(loaded))
 
 
 def kanban_view() -> dict[str, Any]:
     loaded = load_spec(KANBAN, env={})
-    return client_view(loaded.spec, build_tools(loaded.spec))
+    return client_view(compile_spec(loaded))
 
 
 def edited(old: str, new: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from mcpgen.server import Connector
+from mcpgen.dev.live import LiveServer
 from mcpgen.spec import parse_spec
 from tests.conftest import connect
 from tests.strategies import specs
@@ -63,17 +63,17 @@ def value(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     return strategy
 
 
-def connector_for(spec: dict[str, Any]) -> Connector:
-    return Connector(parse_spec(yaml.safe_dump(spec, allow_unicode=True), str(Path("generated.yaml"))))
+def server_for(spec: dict[str, Any]) -> LiveServer:
+    return LiveServer(parse_spec(yaml.safe_dump(spec, allow_unicode=True), str(Path("generated.yaml"))))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=specs(backend="memory"))
 def test_every_advertised_schema_is_valid_json_schema(spec: dict[str, Any]) -> None:
-    for tool in connector_for(spec).tools.values():
-        Draft202012Validator.check_schema(tool.tool.input_schema)
-        Draft202012Validator.check_schema(tool.tool.output_schema or {})
-        assert tool.tool.input_schema["type"] == "object"
+    for tool in server_for(spec).connector.tools.values():
+        Draft202012Validator.check_schema(tool.definition["inputSchema"])
+        Draft202012Validator.check_schema(tool.definition.get("outputSchema", {}))
+        assert tool.definition["inputSchema"]["type"] == "object"
 
 
 @pytest.mark.anyio
@@ -82,10 +82,10 @@ def test_every_advertised_schema_is_valid_json_schema(spec: dict[str, Any]) -> N
 async def test_any_call_that_fits_the_schema_gets_a_result_not_an_internal_error(
     spec: dict[str, Any], data: st.DataObject
 ) -> None:
-    connector = connector_for(spec)
-    async with connect(connector.server, "legacy") as client:  # the handshake era sieves every result
+    server = server_for(spec)
+    async with connect(server.mcp, "legacy") as client:  # the handshake era sieves every result
         listed = (await client.list_tools()).tools
-        assert [t.name for t in listed] == list(connector.tools)
+        assert [t.name for t in listed] == list(server.connector.tools)
         for _ in range(2):  # twice, so reads and updates meet records the first round created
             for tool in listed:
                 arguments = data.draw(fitting(tool.input_schema), label=tool.name)

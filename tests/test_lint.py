@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -14,8 +13,9 @@ import pytest
 
 from mcpgen.lint import RULES, Finding, Rule, lint
 from mcpgen.lint.parameters import mentions
+from mcpgen.runtime.tool import Tool
 from mcpgen.spec import LoadedSpec, load_spec, parse_spec
-from mcpgen.tooldefs import ToolDef, build_tools
+from mcpgen.spec.compile import compile_spec
 from tests.conftest import KANBAN, ROOT
 
 CASES = ROOT / "tests" / "specs_lint"  # <rule-id>.yaml flags the rule; <rule-id>.txt pins what it prints
@@ -25,15 +25,15 @@ DOCS = ROOT / "docs" / "lint-rules.md"
 def linted(name: str) -> list[Finding]:
     """Lints a case by its file name as the CLI would from that folder; <case>.meta.json adds tool _meta."""
     loaded = load_spec(name)
-    tools = build_tools(loaded.spec)
+    tools = dict(compile_spec(loaded).tools)
     meta = Path(name).with_suffix(".meta.json")
     for tool, extra in (json.loads(meta.read_text()) if meta.exists() else {}).items():
         tools[tool] = with_meta(tools[tool], extra)
     return lint(loaded, tools)
 
 
-def with_meta(built: ToolDef, meta: dict[str, object]) -> ToolDef:
-    return dataclasses.replace(built, tool=built.tool.model_copy(update={"meta": meta}))
+def with_meta(built: Tool, meta: dict[str, object]) -> Tool:
+    return Tool({**built.definition, "_meta": meta}, built.action, built.response)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[rule.id for rule in RULES])
@@ -112,7 +112,7 @@ def test_findings_are_in_file_order(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_status_strings_within_64_characters_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     loaded = load_spec(KANBAN)
-    tools = build_tools(loaded.spec)
+    tools = dict(compile_spec(loaded).tools)
     status = {"openai/toolInvocation/invoking": "Moving the task…", "openai/toolInvocation/invoked": "x" * 64}
     tools["move_task"] = with_meta(tools["move_task"], status)
     assert lint(loaded, tools) == []

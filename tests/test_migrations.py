@@ -8,17 +8,25 @@ from typing import Any
 
 import pytest
 
+from mcpgen.errors import StorageError
+from mcpgen.runtime.model import Model
+from mcpgen.runtime.storage.base import Query
+from mcpgen.runtime.storage.sqlite import SQLiteStore
+from mcpgen.spec.compile import compile_models
 from mcpgen.spec.model import ModelSpec
 from mcpgen.storage import BACKENDS, open_store
-from mcpgen.storage.base import Query, StorageError
-from mcpgen.storage.sqlite import SQLiteStore
 from tests.conftest import storage_for
 
 pytestmark = pytest.mark.anyio
 
 
-def models(**fields: dict[str, Any]) -> dict[str, ModelSpec]:
-    return {"note": ModelSpec.model_validate({"fields": {"id": {"type": "id"}, "body": {"type": "text"}, **fields}})}
+def models(**fields: dict[str, Any]) -> dict[str, Model]:
+    return compiled({"fields": {"id": {"type": "id"}, "body": {"type": "text"}, **fields}})
+
+
+def compiled(note: dict[str, Any]) -> dict[str, Model]:
+    """The runtime models of a spec with one model, `note`."""
+    return compile_models({"note": ModelSpec.model_validate(note)})
 
 
 async def test_the_file_and_tables_are_created_on_first_open_in_wal_mode(tmp_path: Path) -> None:
@@ -44,7 +52,7 @@ async def test_data_survives_closing_and_reopening(tmp_path: Path) -> None:
     await second.close()
 
 
-async def reopen(path: Path, spec: dict[str, ModelSpec]) -> SQLiteStore:
+async def reopen(path: Path, spec: dict[str, Model]) -> SQLiteStore:
     store = SQLiteStore(path, spec)
     await store.open()
     return store
@@ -80,7 +88,7 @@ async def test_a_required_field_without_default_is_refused_naming_it(tmp_path: P
 async def test_a_changed_type_is_refused_naming_the_field(tmp_path: Path) -> None:
     path = tmp_path / "n.db"
     await seeded(path)
-    changed = {"note": ModelSpec.model_validate({"fields": {"id": {"type": "id"}, "body": {"type": "integer"}}})}
+    changed = compiled({"fields": {"id": {"type": "id"}, "body": {"type": "integer"}}})
     with pytest.raises(StorageError, match=r"note\.body: the table stores TEXT but the spec now asks for INTEGER"):
         await reopen(path, changed)
 
@@ -88,7 +96,7 @@ async def test_a_changed_type_is_refused_naming_the_field(tmp_path: Path) -> Non
 async def test_a_removed_field_keeps_its_column_and_data(tmp_path: Path) -> None:
     path = tmp_path / "n.db"
     await seeded(path)
-    slim = {"note": ModelSpec.model_validate({"fields": {"id": {"type": "id"}}})}
+    slim = compiled({"fields": {"id": {"type": "id"}}})
     store = await reopen(path, slim)
     async with store.transaction() as tx:
         assert await tx.get("note", 1) == {"id": 1}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import itertools
 import json
 import re
@@ -18,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp import Client, types
 
-from mcpgen.actions import create, update
-from mcpgen.fields import utc_text
-from mcpgen.server import Connector
+from mcpgen.dev.live import LiveServer
+from mcpgen.runtime import values
+from mcpgen.runtime.values import utc_text
 from mcpgen.spec import LoadedSpec, load_spec, parse_spec
 from tests.conftest import KANBAN, POSTGRES_URL, storage_for
-from tests.generated import import_generated
+from tests.generated import generated_server, import_generated, runtime_of
 from tests.strategies import specs
 from tests.test_generated_specs import value
 from tests.test_postgres import on_postgres
@@ -68,28 +67,23 @@ def arguments(schema: dict[str, Any], id_names: set[str]) -> st.SearchStrategy[d
 
 
 async def same_answers(
-    loaded: LoadedSpec, folder: Path, calls: list[tuple[str, dict[str, Any]]], database: tuple[str, ...] = ()
+    loaded: LoadedSpec, folder: Path, calls: list[tuple[str, dict[str, Any]]], schema: str | None = None
 ) -> None:
-    """The same calls to `mcpgen serve` and to the generated server (on `database`: its create_server arguments)."""
+    """The same calls to `mcpgen serve` and to the generated server (on PostgreSQL: in `schema`)."""
     generated = import_generated(loaded, folder / "project")
-    package = generated.__package__ or ""
-    runtime, handlers = (importlib.import_module(f"{package}.{name}") for name in ("runtime", "handlers"))
+    store = None
+    if schema is not None:
+        store = runtime_of(generated, "storage.postgres").PostgresStore(POSTGRES_URL, schema, generated.MODELS)
+    theirs = generated_server(generated, str(folder / "generated.db"), store)
     with (
-        mock.patch.object(create, "now_text", ours_clock := clock()),
-        mock.patch.object(update, "now_text", ours_clock),
-        mock.patch.object(runtime, "now_text", theirs_clock := clock()),
-        mock.patch.object(handlers, "now_text", theirs_clock, create=True),
+        mock.patch.object(values, "now_text", clock()),
+        mock.patch.object(runtime_of(generated, "values"), "now_text", clock()),
     ):
-        await _compare(loaded, generated, database or (str(folder / "generated.db"),), calls)
+        await _compare(loaded, theirs.mcp, calls)
 
 
-async def _compare(
-    loaded: LoadedSpec, generated: Any, database: tuple[str, ...], calls: list[tuple[str, dict[str, Any]]]
-) -> None:
-    async with (
-        Client(Connector(loaded).server) as ours,
-        Client(generated.create_server(*database)) as theirs,
-    ):
+async def _compare(loaded: LoadedSpec, generated: Any, calls: list[tuple[str, dict[str, Any]]]) -> None:
+    async with Client(LiveServer(loaded).mcp) as ours, Client(generated) as theirs:
         assert listed(await ours.list_tools()) == listed(await theirs.list_tools())
         if loaded.spec.widgets:
             resources = await ours.list_resources()
@@ -104,10 +98,10 @@ async def _compare(
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 async def test_the_kanban_project_answers_a_life_cycle_as_mcpgen_serve_does(tmp_path: Path, backend: str) -> None:
     if backend == "sqlite":
-        loaded, database = load_spec(KANBAN, env={"KANBAN_DB": str(tmp_path / "kanban.db")}), ()
+        loaded, schema = load_spec(KANBAN, env={"KANBAN_DB": str(tmp_path / "kanban.db")}), None
     else:  # each server in a schema of its own on the machine's PostgreSQL
         loaded = load_spec(on_postgres(tmp_path), env={"DATABASE_URL": POSTGRES_URL})
-        database = (POSTGRES_URL, storage_for("postgres").schema_name or "")
+        schema = storage_for("postgres").schema_name
     calls = [
         ("create_task", {"title": "Write the release notes", "due": "2026-12-04", "priority": "high"}),
         ("create_task", {"title": "Fix the login page", "assignee": "Ada", "notes": "release blocker"}),
@@ -130,7 +124,7 @@ async def test_the_kanban_project_answers_a_life_cycle_as_mcpgen_serve_does(tmp_
         ("no_such_tool", {}),
         ("create_task", {"title": 3, "colour": "red", "status": "later"}),
     ]
-    await same_answers(loaded, tmp_path, calls, database)
+    await same_answers(loaded, tmp_path, calls, schema)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -142,9 +136,9 @@ async def test_any_generated_spec_gets_the_same_tool_list_and_the_same_answers(
     text = yaml.safe_dump({**spec, "storage": {"backend": "memory"}}, allow_unicode=True)
     loaded = parse_spec(text, str(folder / "spec.yaml"), env={})
     ids = {name for model in loaded.spec.models.values() for name, field in model.fields.items() if field.type == "id"}
-    built = Connector(loaded).tools
+    built = LiveServer(loaded).connector.tools
     calls = []
     for _ in range(2):  # twice, so reads and updates meet what the first round created
         for name, tool in built.items():
-            calls.append((name, data.draw(arguments(tool.tool.input_schema, ids), label=name)))
+            calls.append((name, data.draw(arguments(tool.definition["inputSchema"], ids), label=name)))
     await same_answers(loaded, folder, calls)

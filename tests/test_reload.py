@@ -11,7 +11,7 @@ import httpx2
 import pytest
 from mcp import Client, types
 
-from mcpgen.server import Connector
+from mcpgen.dev.live import LiveServer
 from mcpgen.spec import load_spec
 from tests.conftest import INITIALIZE, MCP_HEADERS, Served, connect, copy_kanban
 
@@ -134,19 +134,19 @@ async def test_a_call_in_flight_finishes_on_the_definitions_it_started_with(tmp_
     spec = editable_kanban(tmp_path)
     spec.write_text(spec.read_text().replace("    action: create\n", "    action: create\n    response: old text\n"))
     env = {"KANBAN_DB": str(tmp_path / "kanban.db")}
-    connector = Connector(load_spec(spec, env=env))
-    async with connect(connector.server) as client:
+    server = LiveServer(load_spec(spec, env=env))
+    async with connect(server.mcp) as client:
         results: list[types.CallToolResult] = []
 
         async def create() -> None:
             results.append(await client.call_tool("create_task", {"title": "In flight"}))
 
         # The store is held (released before the task group waits), so the call waits inside it.
-        async with anyio.create_task_group() as tasks, connector.store.transaction():
+        async with anyio.create_task_group() as tasks, server.store.transaction():
             tasks.start_soon(create)
             await anyio.sleep(0.2)
             edit(spec, "response: old text", "response: new text")
-            await connector.swap(load_spec(spec, env=env))
+            await server.swap(load_spec(spec, env=env))
         assert [r.content[0].text for r in results] == ["old text"]  # type: ignore[union-attr]
         after = await client.call_tool("create_task", {"title": "After"})
         assert after.content[0].text == "new text"  # type: ignore[union-attr]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from mcpgen.actions import ACTIONS
 from mcpgen.spec.loader import load_document
 from mcpgen.spec.schema import spec_json_schema
 from tests.strategies import specs
@@ -88,3 +90,12 @@ def undocumented(schema: dict[str, Any]) -> list[str]:
 
 def test_every_key_of_the_spec_format_is_documented() -> None:
     assert undocumented(spec_json_schema()) == []
+
+
+def test_each_kind_specific_key_is_described_for_exactly_the_kinds_that_use_it() -> None:
+    tool = spec_json_schema()["$defs"]["ToolSpec"]["properties"]
+    for key in frozenset().union(*(kind.keys for kind in ACTIONS.values())):
+        users = [name for name, kind in ACTIONS.items() if key in kind.keys]
+        named = re.findall(r"(?:^|; )([a-z_]+(?:, [a-z_]+)*): ", tool[key]["description"])
+        assert sorted(kind for part in named for kind in part.split(", ")) == sorted(users), key
+    assert [name for name in ACTIONS if f"{name}: " in tool["action"]["description"]] == list(ACTIONS)

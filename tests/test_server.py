@@ -7,20 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from mcpgen.server import Connector
+from mcpgen.dev.live import LiveServer
 from mcpgen.spec import LoadedSpec, load_spec
-from mcpgen.tooldefs import wire
-from tests.conftest import MODES, connect
+from tests.conftest import MODES, connect, definitions
 from tests.scenarios import call, kanban_scenario, text
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_tools_list_is_the_tool_definitions(connector: Connector, mode: str) -> None:
-    async with connect(connector.server, mode) as client:
+async def test_tools_list_is_the_tool_definitions(server: LiveServer, mode: str) -> None:
+    async with connect(server.mcp, mode) as client:
         listed = (await client.list_tools()).tools
-    assert [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listed] == wire(connector.tools)
+    assert [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listed] == definitions(server)
     assert [t.name for t in listed] == [
         "list_tasks",
         "get_task",
@@ -36,8 +35,8 @@ async def test_tools_list_is_the_tool_definitions(connector: Connector, mode: st
     ]
 
 
-async def test_every_tool_advertises_closed_schemas_and_all_hints(connector: Connector) -> None:
-    for tool in wire(connector.tools):
+async def test_every_tool_advertises_closed_schemas_and_all_hints(server: LiveServer) -> None:
+    for tool in definitions(server):
         assert tool["inputSchema"]["type"] == "object"
         assert tool["inputSchema"]["additionalProperties"] is False
         assert tool["outputSchema"]["type"] == "object"
@@ -47,7 +46,7 @@ async def test_every_tool_advertises_closed_schemas_and_all_hints(connector: Con
             "idempotentHint",
             "openWorldHint",
         }
-    hints = {t["name"]: t["annotations"] for t in wire(connector.tools)}
+    hints = {t["name"]: t["annotations"] for t in definitions(server)}
     assert hints["list_tasks"]["readOnlyHint"] is True
     assert hints["create_task"] == {
         "readOnlyHint": False,
@@ -58,8 +57,8 @@ async def test_every_tool_advertises_closed_schemas_and_all_hints(connector: Con
     assert hints["delete_task"]["destructiveHint"] is True
 
 
-async def test_server_identity_and_instructions(connector: Connector) -> None:
-    async with connect(connector.server, "legacy") as client:
+async def test_server_identity_and_instructions(server: LiveServer) -> None:
+    async with connect(server.mcp, "legacy") as client:
         assert client.server_info.name == "kanban"
         assert client.server_info.version == "1.0.0"
         assert client.instructions is not None
@@ -67,13 +66,13 @@ async def test_server_identity_and_instructions(connector: Connector) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_kanban_end_to_end(connector: Connector, mode: str) -> None:
-    async with connect(connector.server, mode) as client:
+async def test_kanban_end_to_end(server: LiveServer, mode: str) -> None:
+    async with connect(server.mcp, mode) as client:
         await kanban_scenario(client)
 
 
-async def test_results_carry_a_short_text_for_the_model(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_results_carry_a_short_text_for_the_model(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         created = await client.call_tool("create_task", {"title": "Plan sprint"})
         assert text(created) == 'Created task 1 "Plan sprint".'
         listed = await client.call_tool("list_tasks", {})
@@ -82,8 +81,8 @@ async def test_results_carry_a_short_text_for_the_model(connector: Connector) ->
         assert text(summary) == "1 task (todo: 1, in_progress: 0, done: 0)."
 
 
-async def test_bad_arguments_name_every_problem(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_bad_arguments_name_every_problem(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         result = await client.call_tool(
             "create_task", {"status": "finished", "due": "tomorrow", "colour": "red", "priority": 3}
         )
@@ -99,15 +98,15 @@ async def test_bad_arguments_name_every_problem(connector: Connector) -> None:
     )
 
 
-async def test_misspelt_argument_gets_a_suggestion(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_misspelt_argument_gets_a_suggestion(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         result = await client.call_tool("list_tasks", {"asignee": "ana"})
     assert result.is_error
     assert "unknown argument 'asignee' (did you mean 'assignee'?)" in text(result)
 
 
-async def test_whole_numbers_beyond_64_bits_are_refused_not_crashed_on(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_whole_numbers_beyond_64_bits_are_refused_not_crashed_on(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         result = await client.call_tool("get_task", {"id": 10**30})
         still = await client.call_tool("list_tasks", {})
     assert result.is_error
@@ -118,23 +117,23 @@ async def test_whole_numbers_beyond_64_bits_are_refused_not_crashed_on(connector
     assert not still.is_error
 
 
-async def test_unknown_tool_is_a_readable_error(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_unknown_tool_is_a_readable_error(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         result = await client.call_tool("move_card", {"id": 1})
     assert result.is_error
     assert text(result).startswith("Unknown tool 'move_card'. Available tools: list_tasks, get_task")
 
 
-async def test_nothing_to_change_is_explained(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_nothing_to_change_is_explained(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         await call(client, "create_task", title="A")
         result = await client.call_tool("update_task", {"id": 1})
     assert result.is_error
     assert text(result).startswith("Nothing to change: pass at least one of title, notes")
 
 
-async def test_bad_cursor_is_a_tool_error(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_bad_cursor_is_a_tool_error(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         result = await client.call_tool("list_tasks", {"cursor": "not-a-cursor"})
     assert result.is_error
     assert "Invalid cursor" in text(result)
@@ -143,8 +142,8 @@ async def test_bad_cursor_is_a_tool_error(connector: Connector) -> None:
 async def test_internal_errors_are_masked_and_the_server_keeps_serving(
     kanban: LoadedSpec, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    connector = Connector(kanban)
-    async with connect(connector.server) as client:
+    server = LiveServer(kanban)
+    async with connect(server.mcp) as client:
         await call(client, "create_task", title="A")
         with sqlite3.connect(tmp_path / "kanban.db") as db:  # break the storage under the server
             db.execute("ALTER TABLE task RENAME TO task_gone")
@@ -158,8 +157,8 @@ async def test_internal_errors_are_masked_and_the_server_keeps_serving(
         assert len((await call(client, "list_tasks"))["items"]) == 1
 
 
-async def test_a_failed_call_writes_nothing(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_a_failed_call_writes_nothing(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         await call(client, "create_task", title="Keep")
         bad = await client.call_tool("create_task", {"title": "x" * 201})
         assert bad.is_error
@@ -188,7 +187,7 @@ tools:
     response: "Saved note #{{ result.id }} ({{ args.body | length }} characters)."
 """
     )
-    connector = Connector(load_spec(spec))
-    async with connect(connector.server) as client:
+    server = LiveServer(load_spec(spec))
+    async with connect(server.mcp) as client:
         result = await client.call_tool("add_note", {"body": "hello"})
     assert text(result) == "Saved note #1 (5 characters)."

@@ -10,36 +10,39 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mcpgen.runtime.storage.base import Query, Store, TextQuery
+from mcpgen.spec.compile import compile_models
 from mcpgen.spec.model import ModelSpec
 from mcpgen.storage import BACKENDS, open_store
-from mcpgen.storage.base import Query, Store, TextQuery
 from tests.conftest import storage_for
 
 pytestmark = pytest.mark.anyio
 
-MODELS = {
-    "book": ModelSpec.model_validate(
-        {
-            "fields": {
-                "key": {"type": "id"},
-                "title": {"type": "string", "required": True},
-                "blurb": {"type": "text"},
-                "pages": {"type": "integer"},
-                "price": {"type": "number"},
-                "in_print": {"type": "boolean"},
-                "published": {"type": "date"},
-                "shelf": {"type": "enum", "values": ["new", "classic", "archive"]},
+MODELS = compile_models(
+    {
+        "book": ModelSpec.model_validate(
+            {
+                "fields": {
+                    "key": {"type": "id"},
+                    "title": {"type": "string", "required": True},
+                    "blurb": {"type": "text"},
+                    "pages": {"type": "integer"},
+                    "price": {"type": "number"},
+                    "in_print": {"type": "boolean"},
+                    "published": {"type": "date"},
+                    "shelf": {"type": "enum", "values": ["new", "classic", "archive"]},
+                }
             }
-        }
-    ),
-    "event": ModelSpec.model_validate(
-        {"fields": {"id": {"type": "id"}, "at": {"type": "datetime"}, "kind": {"type": "string"}}}
-    ),
-    # A number column before the id and an integer: SQLite 3.40's RETURNING hands these back as REAL.
-    "reading": ModelSpec.model_validate(
-        {"fields": {"value": {"type": "number"}, "id": {"type": "id"}, "count": {"type": "integer"}}}
-    ),
-}
+        ),
+        "event": ModelSpec.model_validate(
+            {"fields": {"id": {"type": "id"}, "at": {"type": "datetime"}, "kind": {"type": "string"}}}
+        ),
+        # A number column before the id and an integer: SQLite 3.40's RETURNING hands these back as REAL.
+        "reading": ModelSpec.model_validate(
+            {"fields": {"value": {"type": "number"}, "id": {"type": "id"}, "count": {"type": "integer"}}}
+        ),
+    }
+)
 
 
 @pytest.fixture(params=sorted(BACKENDS))

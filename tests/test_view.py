@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx2
 
-from mcpgen.view import compact
+from mcpgen.dev.view import compact
 from tests.conftest import INITIALIZE, KANBAN, MCP_HEADERS, ROOT, Served
 from tests.test_cli import mcpgen
 

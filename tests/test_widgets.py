@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from mcp import Client, types
 
-from mcpgen.reload import reload
-from mcpgen.server import Connector
+from mcpgen.dev.live import LiveServer
+from mcpgen.dev.reload import reload
 from mcpgen.spec import load_spec
 from tests.conftest import KANBAN, connect, copy_kanban
 
@@ -25,8 +25,8 @@ async def show_board(client: Client) -> types.Tool:
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
-async def test_show_board_links_its_widget_in_both_standards(connector: Connector, mode: str) -> None:
-    async with connect(connector.server, mode) as client:
+async def test_show_board_links_its_widget_in_both_standards(server: LiveServer, mode: str) -> None:
+    async with connect(server.mcp, mode) as client:
         meta: dict[str, Any] = (await show_board(client)).meta or {}
         resources = {resource.uri: resource for resource in (await client.list_resources()).resources}
     app, skybridge = meta["ui"]["resourceUri"], meta["openai/outputTemplate"]
@@ -42,8 +42,8 @@ async def test_show_board_links_its_widget_in_both_standards(connector: Connecto
     assert skybridge.startswith("ui://widget/board-")
 
 
-async def test_each_resource_carries_the_metadata_of_its_standard(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_each_resource_carries_the_metadata_of_its_standard(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         meta: dict[str, Any] = (await show_board(client)).meta or {}
         app = await client.read_resource(meta["ui"]["resourceUri"])
         skybridge = await client.read_resource(meta["openai/outputTemplate"])
@@ -74,12 +74,12 @@ async def test_the_widget_is_self_contained() -> None:
 
 async def test_a_changed_widget_gets_new_uris_and_hot_reload_serves_them(tmp_path: Path) -> None:
     spec = kanban_copy(tmp_path)
-    connector = Connector(load_spec(spec, env={"KANBAN_DB": str(tmp_path / "k.db")}))
-    async with connector.running(), Client(connector.server) as client:
+    server = LiveServer(load_spec(spec, env={"KANBAN_DB": str(tmp_path / "k.db")}))
+    async with server.running(), Client(server.mcp) as client:
         before = (await show_board(client)).meta or {}
         html = tmp_path / "widgets" / "board.html"
         html.write_text(html.read_text().replace(">Kanban board</h1>", ">Board</h1>"))
-        assert await reload(connector)
+        assert await reload(server)
         after = (await show_board(client)).meta or {}
         uris = [resource.uri for resource in (await client.list_resources()).resources]
         old = await client.read_resource(after["ui"]["resourceUri"])
@@ -89,8 +89,8 @@ async def test_a_changed_widget_gets_new_uris_and_hot_reload_serves_them(tmp_pat
     assert ">Board</h1>" in old.contents[0].text  # type: ignore[union-attr]
 
 
-async def test_show_board_returns_every_column_in_order_with_its_tasks(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_show_board_returns_every_column_in_order_with_its_tasks(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         for title, status in [("Plan", "done"), ("Build", "in_progress"), ("Ship", "todo"), ("Test", "in_progress")]:
             await client.call_tool("create_task", {"title": title, "status": status})
         board = (await client.call_tool("show_board", {})).structured_content or {}
@@ -102,7 +102,7 @@ async def test_show_board_returns_every_column_in_order_with_its_tasks(connector
     assert set(board["columns"][0]["tasks"][0]) == {"id", "title", "status", "assignee", "priority", "due"}
 
 
-async def test_an_unknown_resource_is_an_error(connector: Connector) -> None:
-    async with connect(connector.server) as client:
+async def test_an_unknown_resource_is_an_error(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
         with pytest.raises(Exception, match=r"Unknown resource ui://widget/nope\.html"):
             await client.read_resource("ui://widget/nope.html")

@@ -1,20 +1,30 @@
-"""The registry of action kinds: the one list of what a tool can do."""
+"""The registry of action kinds: the one list of what a tool can do (each kind's behaviour is in the runtime)."""
 
-from mcpgen.actions.base import Action, Bound
-from mcpgen.actions.board import Board
-from mcpgen.actions.chatgpt_search import ChatGPTSearch
-from mcpgen.actions.count import Count
-from mcpgen.actions.create import Create
-from mcpgen.actions.delete import Delete
-from mcpgen.actions.fetch import Fetch
-from mcpgen.actions.get import Get
-from mcpgen.actions.listing import List
-from mcpgen.actions.search import Search
-from mcpgen.actions.update import Update
+from mcpgen.actions.base import Bound, Finding, Kind
+from mcpgen.actions.board import BoardKind
+from mcpgen.actions.count import CountKind
+from mcpgen.actions.create import CreateKind
+from mcpgen.actions.delete import DeleteKind
+from mcpgen.actions.documents import ChatGPTSearchKind, FetchKind
+from mcpgen.actions.get import GetKind
+from mcpgen.actions.listing import ListKind
+from mcpgen.actions.search import SearchKind
+from mcpgen.actions.update import UpdateKind
 
-ACTIONS: dict[str, Action] = {
-    action.kind: action
-    for action in (List(), Get(), Create(), Update(), Delete(), Search(), Count(), ChatGPTSearch(), Fetch(), Board())
+ACTIONS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        ListKind(),
+        GetKind(),
+        CreateKind(),
+        UpdateKind(),
+        DeleteKind(),
+        SearchKind(),
+        CountKind(),
+        ChatGPTSearchKind(),
+        FetchKind(),
+        BoardKind(),
+    )
 }
 
-__all__ = ["ACTIONS", "Action", "Bound"]
+__all__ = ["ACTIONS", "Bound", "Finding", "Kind"]

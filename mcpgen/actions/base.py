@@ -1,17 +1,18 @@
-"""What every action kind provides: its spec keys, hints, schemas, checks and behaviour."""
+"""What every action kind provides to the spec: its keys (its runtime settings), checks and schemas."""
 
 from __future__ import annotations
 
-import base64
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from mcpgen.errors import ToolCallError, did_you_mean
-from mcpgen.fields import always_set, display_field, id_field, value_schema
+from mcpgen.errors import did_you_mean
+from mcpgen.fields import value_schema
+from mcpgen.runtime.actions import Action
+from mcpgen.runtime.model import Limit, Model
 from mcpgen.spec.model import LimitSpec, ModelSpec, ToolSpec
-from mcpgen.storage.base import Record, Transaction
 
 # A problem an action finds in its tool's spec: (path below the tool, message, hint).
 Finding = tuple[tuple[str | int, ...], str, str]
@@ -19,62 +20,89 @@ Finding = tuple[tuple[str | int, ...], str, str]
 
 @dataclass(frozen=True)
 class Bound:
-    """A tool of the spec together with the model it works on."""
+    """A tool of the spec with its model, and the runtime action it compiles to."""
 
     name: str
     tool: ToolSpec
-    model_name: str
     model: ModelSpec
+    action: Action
+
+    @property
+    def model_name(self) -> str:
+        """The model's name."""
+        return self.action.model.name
 
     @property
     def id_field(self) -> str:
-        return id_field(self.model)
+        """The model's id field."""
+        return self.action.model.id
 
     def record_schema(self) -> dict[str, Any]:
         """The JSON Schema of one stored record, as results carry it."""
-        fields = self.model.fields
-        properties = {name: value_schema(f, nullable=not always_set(f)) for name, f in fields.items()}
+        fields, runtime = self.model.fields, self.action.model.fields
+        properties = {name: value_schema(f, nullable=not runtime[name].always_set) for name, f in fields.items()}
         schema: dict[str, Any] = {"type": "object", "properties": properties, "required": list(fields)}
         if self.model.description:
             schema["description"] = self.model.description
         return schema
 
-    def label(self, record: Record) -> str:
-        """`task 3 "Write docs"`: how short texts name a record."""
-        name = f"{self.model_name} {record[self.id_field]}"
-        shown = record.get(display_field(self.model))
-        return f'{name} "{shown}"' if display_field(self.model) != self.id_field and shown else name
 
-    def not_found(self, id: Any) -> ToolCallError:
-        return ToolCallError(f"No {self.model_name} with id '{id}'.")
+class Kind(ABC):
+    """One action kind as specs use it; `runtime` is its behaviour, whose settings are the kind's keys."""
 
+    runtime: ClassVar[type[Action]]
+    summary: ClassVar[str]  # what a tool of this kind does, for the docs and the spec's JSON Schema
+    docs: ClassVar[dict[str, str]]  # what each of its keys means for it
 
-class Action(ABC):
-    """One kind of tool (list, get, create, ...): a module that defines it is all a new kind needs."""
+    @property
+    def name(self) -> str:
+        """`list`, `create`, ...: what `action:` says."""
+        return self.runtime.kind
 
-    kind: ClassVar[str]
-    keys: ClassVar[frozenset[str]] = frozenset()  # optional ToolSpec keys this kind uses
-    read_only: ClassVar[bool]
-    destructive: ClassVar[bool] = False
-    idempotent: ClassVar[bool]
+    @property
+    def keys(self) -> frozenset[str]:
+        """The optional ToolSpec keys this kind uses: the runtime action's settings."""
+        return frozenset(field.name for field in dataclasses.fields(self.runtime) if field.init) - {"model"}
+
+    @property
+    def read_only(self) -> bool:
+        """readOnlyHint: it changes nothing."""
+        return self.runtime.read_only
+
+    @property
+    def destructive(self) -> bool:
+        """destructiveHint: it may delete or overwrite data."""
+        return self.runtime.destructive
+
+    @property
+    def idempotent(self) -> bool:
+        """idempotentHint: calling it twice does no more than once."""
+        return self.runtime.idempotent
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
         """Problems specific to this kind (references to fields, for instance)."""
         return iter(())
 
-    @abstractmethod
-    def input_schema(self, bound: Bound) -> dict[str, Any]: ...
+    def compile(self, tool: ToolSpec, model: Model) -> Action:
+        """The runtime action of a valid tool: the tool's keys as the action's settings."""
+        settings = {key: _setting(getattr(tool, key)) for key in self.keys if getattr(tool, key) is not None}
+        return self.runtime(model, **settings)
 
     @abstractmethod
-    def output_schema(self, bound: Bound) -> dict[str, Any]: ...
+    def input_schema(self, bound: Bound) -> dict[str, Any]:
+        """The tool's inputSchema."""
 
     @abstractmethod
-    async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        """Does the work inside one transaction and returns the structured result."""
+    def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """The tool's outputSchema."""
 
-    @abstractmethod
-    def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:
-        """The short text the model reads when the spec gives no `response` template."""
+
+def _setting(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, LimitSpec):
+        return Limit(value.default, value.max)
+    return value
 
 
 def field_refs(
@@ -102,13 +130,31 @@ def clashes(names: Iterable[str], reserved: Iterable[str], key: str) -> Iterator
             yield (key, index), f"field '{name}' clashes with a name the tool itself uses", hint
 
 
+def writable(model: ModelSpec) -> list[str]:
+    """The fields a caller may set: all but the id and the automatic timestamps."""
+    return [name for name, field in model.fields.items() if field.type != "id" and field.auto is None]
+
+
 def id_parameter(bound: Bound) -> dict[str, Any]:
+    """The id argument of get, update and delete tools."""
     schema = value_schema(bound.model.fields[bound.id_field])
     schema.setdefault("description", f"The id of the {bound.model_name}.")
     return schema
 
 
-def page_parameters(limit: LimitSpec) -> dict[str, Any]:
+def filter_parameters(bound: Bound, filters: Iterable[str]) -> dict[str, Any]:
+    """One exact-match parameter per filter field."""
+    parameters = {}
+    for name in filters:
+        schema = value_schema(bound.model.fields[name])
+        doc = schema.get("description")
+        schema["description"] = f"Only {bound.model_name} records with this {name}." + (f" {doc}" if doc else "")
+        parameters[name] = schema
+    return parameters
+
+
+def page_parameters(limit: Limit) -> dict[str, Any]:
+    """`limit` and `cursor`, for tools that answer a page at a time."""
     return {
         "limit": {
             "type": "integer",
@@ -125,6 +171,7 @@ def page_parameters(limit: LimitSpec) -> dict[str, Any]:
 
 
 def page_schema(bound: Bound) -> dict[str, Any]:
+    """`{items, next_cursor}`."""
     return {
         "type": "object",
         "properties": {
@@ -138,46 +185,10 @@ def page_schema(bound: Bound) -> dict[str, Any]:
     }
 
 
-def page_window(limit: LimitSpec, args: dict[str, Any]) -> tuple[int, int]:
-    """(limit, offset) for a page call; one extra record is fetched to know whether more exist."""
-    return int(args.get("limit", limit.default)), decode_cursor(args.get("cursor"))
-
-
-def page_result(records: list[Record], size: int, offset: int) -> dict[str, Any]:
-    more = len(records) > size
-    return {"items": records[:size], "next_cursor": encode_cursor(offset + size) if more else None}
-
-
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, number = text.partition(":")
-        if kind == "offset" and number.isdigit():
-            return int(number)
-    except ValueError:
-        pass
-    raise ToolCallError("Invalid cursor: pass the next_cursor of a previous result unchanged, or omit it.")
-
-
-def plural(word: str) -> str:
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def page_summary(bound: Bound, result: dict[str, Any], matching: str = "") -> str:
-    items = result["items"]
-    noun = bound.model_name if len(items) == 1 else plural(bound.model_name)
-    lines = [f"Found {len(items)} {noun}{matching}{':' if items else '.'}"]
-    lines += [f"- {bound.label(record)}" for record in items]
-    if result["next_cursor"]:
-        lines.append(f'More results: call again with cursor "{result["next_cursor"]}".')
-    return "\n".join(lines)
+def closed(properties: dict[str, Any], required: Iterable[str] = ()) -> dict[str, Any]:
+    """An object schema that takes these properties and no others."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required := list(required):
+        schema["required"] = required
+    schema["additionalProperties"] = False
+    return schema

@@ -1,26 +1,27 @@
-"""`count`: how many records match, in all and per value of `group_by`."""
+"""`count`: how many records match, in all and per value of `group_by` (the runtime's Count)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Action, Bound, Finding, clashes, field_refs, plural
-from mcpgen.actions.listing import filter_parameters
+from mcpgen.actions.base import Bound, Finding, Kind, clashes, closed, field_refs, filter_parameters
 from mcpgen.fields import value_schema
+from mcpgen.runtime.actions import Count
 from mcpgen.spec.model import ModelSpec, ToolSpec
-from mcpgen.storage.base import Transaction
 
 GROUPABLE = frozenset({"string", "enum", "boolean", "integer", "date"})
 
 
-class Count(Action):
-    kind = "count"
-    keys = frozenset({"filters", "group_by"})
-    read_only = True
-    idempotent = True
+class CountKind(Kind):
+    """`filters` and `group_by`."""
+
+    summary = "How many records match, in all and per value of a field."
+    docs = {"filters": "fields whose value a caller may ask for exactly", "group_by": "the field to count records by"}
+    runtime = Count
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+        """Filters name fields; group_by names a field with few values, not called `count`."""
         yield from field_refs(model, tool.filters or [], "filters")
         for _, message, hint in clashes([tool.group_by or ""], ("count",), "group_by"):
             yield ("group_by",), message, hint
@@ -30,11 +31,17 @@ class Count(Action):
                 yield ("group_by",), message, hint
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
-        return {"type": "object", "properties": filter_parameters(bound), "additionalProperties": False}
+        """The filters."""
+        action = bound.action
+        assert isinstance(action, Count)
+        return closed(filter_parameters(bound, action.filters))
 
     def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """`{total, groups}`."""
+        action = bound.action
+        assert isinstance(action, Count)
         properties: dict[str, Any] = {"total": {"type": "integer", "description": "All matching records."}}
-        group_by = bound.tool.group_by
+        group_by = action.group_by
         if group_by:
             group = {
                 "type": "object",
@@ -44,35 +51,10 @@ class Count(Action):
                 },
                 "required": [group_by, "count"],
             }
+            enum = action.model.fields[group_by].type == "enum"
             properties["groups"] = {
                 "type": "array",
                 "items": group,
-                "description": f"Counts per {group_by}" + (" (every value, in order)." if self._enum(bound) else "."),
+                "description": f"Counts per {group_by}" + (" (every value, in order)." if enum else "."),
             }
         return {"type": "object", "properties": properties, "required": list(properties)}
-
-    def _enum(self, bound: Bound) -> list[str]:
-        field = bound.model.fields[bound.tool.group_by or ""] if bound.tool.group_by else None
-        return list(field.values or []) if field and field.type == "enum" else []
-
-    async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        group_by = bound.tool.group_by
-        counts = await tx.count(bound.model_name, args, group_by)
-        result: dict[str, Any] = {"total": sum(counts.values())}
-        if group_by:
-            ordered = {value: counts.get(value, 0) for value in self._enum(bound)}
-            rest = sorted(
-                (item for item in counts.items() if item[0] not in ordered),
-                key=lambda item: (item[0] is None, -item[1], str(item[0])),
-            )
-            ordered |= dict(rest)
-            result["groups"] = [{group_by: value, "count": n} for value, n in ordered.items()]
-        return result
-
-    def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:
-        total = result["total"]
-        text = f"{total} {bound.model_name if total == 1 else plural(bound.model_name)}"
-        if "groups" in result:
-            parts = [f"{group[bound.tool.group_by or '']}: {group['count']}" for group in result["groups"]]
-            text += " (" + ", ".join(parts) + ")"
-        return text + "."

@@ -1,66 +1,45 @@
-"""`create`: a new record from the given fields, defaults for the rest."""
+"""`create`: a new record from the given fields (the runtime's Create)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Action, Bound, Finding, field_refs
-from mcpgen.fields import normalise, now_text, value_schema, writable
+from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs, writable
+from mcpgen.fields import value_schema
+from mcpgen.runtime.actions import Create
+from mcpgen.runtime.actions.base import settable as settable_fields
 from mcpgen.spec.model import ModelSpec, ToolSpec
-from mcpgen.storage.base import Transaction
 
 
-def settable(tool: ToolSpec, model: ModelSpec) -> list[str]:
-    """The fields this tool lets a caller set (shared with `update`)."""
-    return list(tool.fields) if tool.fields is not None else writable(model)
+class CreateKind(Kind):
+    """`fields`: which may be set (default all)."""
 
-
-class Create(Action):
-    kind = "create"
-    keys = frozenset({"fields"})
-    read_only = False
-    idempotent = False
+    summary = "A new record."
+    docs = {"fields": "the fields a caller may set (default: all but the id and automatic ones)"}
+    runtime = Create
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+        """`fields` are writable fields and include every required field without a default."""
         yield from field_refs(model, tool.fields or [], "fields", writable(model))
+        settable = tool.fields if tool.fields is not None else writable(model)
         for name in writable(model):
             field = model.fields[name]
-            if field.required and field.default is None and name not in settable(tool, model):
-                yield (
-                    ("fields",),
-                    f"required field '{name}' cannot be set by this tool",
-                    f"add '{name}' to fields",
-                )
+            if field.required and field.default is None and name not in settable:
+                yield ("fields",), f"required field '{name}' cannot be set by this tool", f"add '{name}' to fields"
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
-        fields = {name: bound.model.fields[name] for name in settable(bound.tool, bound.model)}
+        """The settable fields, with their defaults; required ones required."""
+        action = bound.action
+        assert isinstance(action, Create)
+        fields = {name: bound.model.fields[name] for name in settable_fields(action.fields, action.model)}
         properties = {}
         for name, field in fields.items():
             properties[name] = value_schema(field)
             if field.default is not None:
                 properties[name]["default"] = field.default
-        schema: dict[str, Any] = {"type": "object", "properties": properties}
-        required = [name for name, field in fields.items() if field.required and field.default is None]
-        if required:
-            schema["required"] = required
-        schema["additionalProperties"] = False
-        return schema
+        return closed(properties, [name for name, field in fields.items() if field.required and field.default is None])
 
     def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """The record."""
         return bound.record_schema()
-
-    async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        now = now_text()
-        for name, field in bound.model.fields.items():
-            if field.auto:
-                values[name] = now
-            elif name in args:
-                values[name] = normalise(field, args[name])
-            elif field.default is not None:
-                values[name] = normalise(field, field.default)
-        return await tx.insert(bound.model_name, values)
-
-    def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:
-        return f"Created {bound.label(result)}."

@@ -1,4 +1,4 @@
-"""What ChatGPT's search and fetch kinds share: records seen as documents with a title and a citation URL."""
+"""ChatGPT's `search` and `fetch` (the runtime's ChatGPTSearch and Fetch): records as documents with URLs."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
-import jinja2.sandbox
 
-from mcpgen.actions.base import Bound, Finding
-from mcpgen.errors import ToolCallError, did_you_mean
-from mcpgen.fields import display_field
-from mcpgen.spec.model import ModelSpec
-from mcpgen.storage.base import Record
+from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs
+from mcpgen.actions.search import searched_fields
+from mcpgen.errors import did_you_mean
+from mcpgen.runtime.actions import ChatGPTSearch, Fetch
+from mcpgen.runtime.templates import ENVIRONMENT
+from mcpgen.spec.model import ModelSpec, ToolSpec
 
-_TEMPLATES = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 URL_EXAMPLE = "e.g. url: https://board.example.com/tasks/{{ id }}"
+ID = {"type": "string", "description": "The document's id; pass it to fetch."}
+TITLE = {"type": "string", "description": "The document's title."}
+URL = {"type": "string", "description": "A link a person can open to see the document (for citations)."}
 
 
 def check_template(model: ModelSpec, key: str, template: str | None, *, required: bool) -> Iterator[Finding]:
@@ -26,7 +28,7 @@ def check_template(model: ModelSpec, key: str, template: str | None, *, required
             yield (key,), f"this action needs a {key} template", URL_EXAMPLE
         return
     try:
-        parsed = _TEMPLATES.parse(template)
+        parsed = ENVIRONMENT.parse(template)
     except jinja2.TemplateSyntaxError as exc:
         yield (key,), f"the template does not parse: {exc.message}", "see https://jinja.palletsprojects.com"
         return
@@ -36,33 +38,71 @@ def check_template(model: ModelSpec, key: str, template: str | None, *, required
         yield (key,), "the url must be absolute, so that a person can open it", URL_EXAMPLE
 
 
-def render(template: str, record: Record) -> str:
-    return _TEMPLATES.from_string(template).render(**record)
-
-
-def title(bound: Bound, record: Record) -> str:
-    shown = record.get(display_field(bound.model))
-    return str(shown) if shown not in (None, "") else f"{bound.model_name} {record[bound.id_field]}"
-
-
-def url(bound: Bound, record: Record) -> str:
-    try:
-        return render(bound.tool.url or "", record)
-    except jinja2.UndefinedError as exc:  # check_template rules this out; a stored record might still lack a value
-        raise ToolCallError(f"The url of {bound.label(record)} cannot be made: {exc.message}.") from None
-
-
-def document_id(bound: Bound, value: str) -> int:
-    """The stored id (ids are integers) for ChatGPT's string id; not found for one that cannot be an id."""
-    if not value.strip().isascii() or not value.strip().isdigit():
-        raise bound.not_found(value)
-    return int(value)
-
-
 def document_schema(properties: dict[str, Any]) -> dict[str, Any]:
+    """An object that has every one of these properties."""
     return {"type": "object", "properties": properties, "required": list(properties)}
 
 
-ID = {"type": "string", "description": "The document's id; pass it to fetch."}
-TITLE = {"type": "string", "description": "The document's title."}
-URL = {"type": "string", "description": "A link a person can open to see the document (for citations)."}
+class ChatGPTSearchKind(Kind):
+    """`fields` (required), `url` (required) and `limit`."""
+
+    summary = "ChatGPT's search, for deep research and company knowledge: ids, titles and citation URLs."
+    docs = {
+        "fields": "the text fields searched (required)",
+        "url": "a Jinja2 template of the link a person opens to see a record (required)",
+        "limit": "default: how many results",
+    }
+    runtime = ChatGPTSearch
+
+    def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+        """`fields` are text fields; `url` is an absolute template over the model's fields."""
+        yield from searched_fields(tool, model)
+        yield from check_template(model, "url", tool.url, required=True)
+
+    def input_schema(self, bound: Bound) -> dict[str, Any]:
+        """`query`, exactly as ChatGPT calls it."""
+        action = bound.action
+        assert isinstance(action, ChatGPTSearch)
+        searched = ", ".join(action.fields)
+        query = {"type": "string", "description": f"Words to look for in {searched}; best matches come first."}
+        return closed({"query": query}, ["query"])
+
+    def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """`{results: [{id, title, url}]}`."""
+        result = document_schema({"id": ID, "title": TITLE, "url": URL})
+        return document_schema({"results": {"type": "array", "items": result}})
+
+
+class FetchKind(Kind):
+    """`url` (required), `fields` (in the text) and `text` (its template)."""
+
+    summary = "ChatGPT's fetch: one record as a document with its text, citation URL and metadata."
+    docs = {
+        "url": "a Jinja2 template of the link a person opens to see a record (required)",
+        "fields": "the fields in the document's text (default: all but the id)",
+        "text": "a Jinja2 template of the document's text, instead of its fields",
+    }
+    runtime = Fetch
+
+    def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+        """`fields` name fields; `url` and `text` are templates over the model's fields."""
+        yield from field_refs(model, tool.fields or [], "fields")
+        yield from check_template(model, "url", tool.url, required=True)
+        yield from check_template(model, "text", tool.text, required=False)
+
+    def input_schema(self, bound: Bound) -> dict[str, Any]:
+        """`id`, a string, exactly as ChatGPT calls it."""
+        id = {"type": "string", "description": f"The id of the {bound.model_name}, as search returned it."}
+        return closed({"id": id}, ["id"])
+
+    def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """`{id, title, text, url, metadata}`."""
+        return document_schema(
+            {
+                "id": ID,
+                "title": TITLE,
+                "text": {"type": "string", "description": f"The whole {bound.model_name}, as text."},
+                "url": URL,
+                "metadata": {"type": "object", "description": "The record's other fields."},
+            }
+        )

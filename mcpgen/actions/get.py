@@ -1,34 +1,24 @@
-"""`get`: one record by id."""
+"""`get`: one record by id (the runtime's Get)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from mcpgen.actions.base import Action, Bound, id_parameter
-from mcpgen.storage.base import Transaction
+from mcpgen.actions.base import Bound, Kind, closed, id_parameter
+from mcpgen.runtime.actions import Get
 
 
-class Get(Action):
-    kind = "get"
-    read_only = True
-    idempotent = True
+class GetKind(Kind):
+    """No keys of its own."""
+
+    summary = "One record by id."
+    docs = {}
+    runtime = Get
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "properties": {bound.id_field: id_parameter(bound)},
-            "required": [bound.id_field],
-            "additionalProperties": False,
-        }
+        """The id."""
+        return closed({bound.id_field: id_parameter(bound)}, [bound.id_field])
 
     def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """The record."""
         return bound.record_schema()
-
-    async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        record = await tx.get(bound.model_name, args[bound.id_field])
-        if record is None:
-            raise bound.not_found(args[bound.id_field])
-        return record
-
-    def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:
-        return bound.label(result).capitalize() + "."

@@ -1,4 +1,4 @@
-"""`list`: records filtered by exact match, ordered, a page at a time."""
+"""`list`: filters by exact match, ordering, a page at a time (the runtime's List)."""
 
 from __future__ import annotations
 
@@ -6,55 +6,51 @@ from collections.abc import Iterator
 from typing import Any
 
 from mcpgen.actions.base import (
-    Action,
     Bound,
     Finding,
+    Kind,
     clashes,
+    closed,
     field_refs,
+    filter_parameters,
     page_parameters,
-    page_result,
     page_schema,
-    page_summary,
-    page_window,
 )
-from mcpgen.fields import value_schema
-from mcpgen.spec.model import LimitSpec, ModelSpec, ToolSpec
-from mcpgen.storage.base import Query, Transaction
+from mcpgen.runtime.actions import List
+from mcpgen.spec.model import ModelSpec, ToolSpec
 
 
-def filter_parameters(bound: Bound) -> dict[str, Any]:
-    """One exact-match parameter per filter field (shared with `count`)."""
-    parameters = {}
-    for name in bound.tool.filters or []:
-        schema = value_schema(bound.model.fields[name])
-        doc = schema.get("description")
-        schema["description"] = f"Only {bound.model_name} records with this {name}." + (f" {doc}" if doc else "")
-        parameters[name] = schema
-    return parameters
-
-
-def _or(words: list[str]) -> str:
+def _or(words: tuple[str, ...]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
 
 
-class List(Action):
-    kind = "list"
-    keys = frozenset({"filters", "order_by", "limit"})
-    read_only = True
-    idempotent = True
+class ListKind(Kind):
+    """`filters`, `order_by` and `limit`."""
+
+    summary = "Records filtered by exact match, ordered, a page at a time."
+    docs = {
+        "filters": "fields whose value a caller may ask for exactly",
+        "order_by": "the fields results may be ordered by",
+        "limit": "the page size: default and max",
+    }
+    runtime = List
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+        """Filters and order_by name fields; no filter takes the name of the tool's own parameters."""
         yield from field_refs(model, tool.filters or [], "filters")
         yield from field_refs(model, tool.order_by or [], "order_by")
         yield from clashes(tool.filters or [], ("order_by", "order", "limit", "cursor"), "filters")
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
-        properties = filter_parameters(bound)
-        if bound.tool.order_by:
+        """The filters, order_by and order, limit and cursor."""
+        action = bound.action
+        assert isinstance(action, List)
+        properties = filter_parameters(bound, action.filters)
+        if action.order_by:
             properties["order_by"] = {
                 "type": "string",
-                "enum": list(bound.tool.order_by),
-                "description": f"The field to sort by: {_or(bound.tool.order_by)}; without it, oldest records first.",
+                "enum": list(action.order_by),
+                "description": f"The field to sort by: {_or(action.order_by)}; without it, oldest records first.",
             }
             properties["order"] = {
                 "type": "string",
@@ -62,18 +58,8 @@ class List(Action):
                 "default": "asc",
                 "description": "asc: smallest or earliest first; desc: the reverse. Empty values come last.",
             }
-        properties |= page_parameters(bound.tool.limit or LimitSpec())
-        return {"type": "object", "properties": properties, "additionalProperties": False}
+        return closed(properties | page_parameters(action.limit))
 
     def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """A page of records."""
         return page_schema(bound)
-
-    async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        size, offset = page_window(bound.tool.limit or LimitSpec(), args)
-        order = ((args["order_by"], args.get("order") == "desc"),) if "order_by" in args else ()
-        filters = {name: args[name] for name in bound.tool.filters or [] if name in args}
-        query = Query(filters=filters, order=order, limit=size + 1, offset=offset)
-        return page_result(await tx.select(bound.model_name, query), size, offset)
-
-    def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:
-        return page_summary(bound, result)

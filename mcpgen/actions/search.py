@@ -1,62 +1,15 @@
-"""`search`: case-insensitive text match over chosen fields, best matches first."""
+"""`search`: word match over chosen fields, best first, a page at a time (the runtime's Search)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import (
-    Action,
-    Bound,
-    Finding,
-    field_refs,
-    page_parameters,
-    page_result,
-    page_schema,
-    page_summary,
-    page_window,
-)
-from mcpgen.errors import ToolCallError
-from mcpgen.spec.model import LimitSpec, ModelSpec, ToolSpec
-from mcpgen.storage.base import TextQuery, Transaction
+from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs, page_parameters, page_schema
+from mcpgen.runtime.actions import Search
+from mcpgen.spec.model import ModelSpec, ToolSpec
 
 SEARCHABLE = frozenset({"string", "text", "enum"})
-
-
-class Search(Action):
-    kind = "search"
-    keys = frozenset({"fields", "limit"})
-    read_only = True
-    idempotent = True
-
-    def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
-        return searched_fields(tool, model)
-
-    def input_schema(self, bound: Bound) -> dict[str, Any]:
-        searched = ", ".join(bound.tool.fields or [])
-        query = {
-            "type": "string",
-            "minLength": 1,
-            "description": f"Words to look for in {searched}; records matching more words rank first.",
-        }
-        properties = {"query": query} | page_parameters(bound.tool.limit or LimitSpec())
-        return {
-            "type": "object",
-            "properties": properties,
-            "required": ["query"],
-            "additionalProperties": False,
-        }
-
-    def output_schema(self, bound: Bound) -> dict[str, Any]:
-        return page_schema(bound)
-
-    async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        size, offset = page_window(bound.tool.limit or LimitSpec(), args)
-        query = text_query(bound, args["query"], size + 1, offset)
-        return page_result(await tx.search(bound.model_name, query), size, offset)
-
-    def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:
-        return page_summary(bound, result, f' matching "{args["query"]}"')
 
 
 def searched_fields(tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
@@ -67,9 +20,31 @@ def searched_fields(tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
     yield from field_refs(model, tool.fields or [], "fields", textual)
 
 
-def text_query(bound: Bound, words: str, limit: int, offset: int) -> TextQuery:
-    """The store query for the words of `words`, each once, case-folded."""
-    terms = tuple(dict.fromkeys(word.casefold() for word in words.split()))
-    if not terms:
-        raise ToolCallError("query: give at least one word to search for.")
-    return TextQuery(fields=tuple(bound.tool.fields or ()), terms=terms, limit=limit, offset=offset)
+class SearchKind(Kind):
+    """`fields` (required) and `limit`."""
+
+    summary = "Case-insensitive word match over fields, best matches first."
+    docs = {
+        "fields": "the text fields searched, the first weighing most (required)",
+        "limit": "the page size: default and max",
+    }
+    runtime = Search
+
+    def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+        """`fields` are text fields."""
+        return searched_fields(tool, model)
+
+    def input_schema(self, bound: Bound) -> dict[str, Any]:
+        """The query, limit and cursor."""
+        action = bound.action
+        assert isinstance(action, Search)
+        query = {
+            "type": "string",
+            "minLength": 1,
+            "description": f"Words to look for in {', '.join(action.fields)}; records matching more words rank first.",
+        }
+        return closed({"query": query} | page_parameters(action.limit), ["query"])
+
+    def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """A page of records."""
+        return page_schema(bound)

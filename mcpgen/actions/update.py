@@ -1,58 +1,39 @@
-"""`update`: changes some fields of one record; `fields:` restricts which."""
+"""`update`: changes some fields of one record (the runtime's Update)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Action, Bound, Finding, field_refs, id_parameter
-from mcpgen.actions.create import settable
-from mcpgen.errors import ToolCallError
-from mcpgen.fields import always_set, normalise, now_text, value_schema, writable
+from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs, id_parameter, writable
+from mcpgen.fields import value_schema
+from mcpgen.runtime.actions import Update
+from mcpgen.runtime.actions.base import settable
 from mcpgen.spec.model import ModelSpec, ToolSpec
-from mcpgen.storage.base import Transaction
 
 
-class Update(Action):
-    kind = "update"
-    keys = frozenset({"fields"})
-    read_only = False
-    idempotent = True
+class UpdateKind(Kind):
+    """`fields`: which may change (default all)."""
+
+    summary = "Changes some fields of one record."
+    docs = {"fields": "the fields a caller may change (default: all but the id and automatic ones)"}
+    runtime = Update
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+        """`fields` are writable fields."""
         yield from field_refs(model, tool.fields or [], "fields", writable(model))
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
+        """The id and the changeable fields (null clears an optional one)."""
+        action = bound.action
+        assert isinstance(action, Update)
         properties = {bound.id_field: id_parameter(bound)}
-        names = settable(bound.tool, bound.model)
+        names = settable(action.fields, action.model)
         for name in names:
-            field = bound.model.fields[name]
-            properties[name] = value_schema(field, nullable=not always_set(field))
+            properties[name] = value_schema(bound.model.fields[name], nullable=not action.model.fields[name].always_set)
         # With one changeable field, leaving it out can only fail ("nothing to change"): require it.
-        required = [bound.id_field, *names] if len(names) == 1 else [bound.id_field]
-        return {
-            "type": "object",
-            "properties": properties,
-            "required": required,
-            "additionalProperties": False,
-        }
+        return closed(properties, [bound.id_field, *names] if len(names) == 1 else [bound.id_field])
 
     def output_schema(self, bound: Bound) -> dict[str, Any]:
+        """The record."""
         return bound.record_schema()
-
-    async def run(self, bound: Bound, tx: Transaction, args: dict[str, Any]) -> dict[str, Any]:
-        id = args[bound.id_field]
-        fields = bound.model.fields
-        changes = {name: normalise(fields[name], value) for name, value in args.items() if name != bound.id_field}
-        if not changes:
-            allowed = ", ".join(settable(bound.tool, bound.model))
-            raise ToolCallError(f"Nothing to change: pass at least one of {allowed}.")
-        changes |= {name: now_text() for name, field in fields.items() if field.auto == "updated"}
-        record = await tx.update(bound.model_name, id, changes)
-        if record is None:
-            raise bound.not_found(id)
-        return record
-
-    def summary(self, bound: Bound, args: dict[str, Any], result: dict[str, Any]) -> str:
-        changed = ", ".join(f"{name} → {result[name]}" for name in args if name != bound.id_field)
-        return f"Updated {bound.label(result)}: {changed}."

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 
 from mcpgen import __version__
 from mcpgen.cli import checks, generating, refresh, serving
-from mcpgen.errors import AuthError, SpecError
-from mcpgen.storage.base import StorageError
+from mcpgen.errors import McpgenError, SpecError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the verb `argv` names and returns the exit code: 0 done, 1 refused or failed, 2 misused."""
     parser = _parser()
     try:
         options = parser.parse_args(argv)
@@ -31,12 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as exc:
         _print_problems(exc, as_json=getattr(options, "json", False))
         return 1
-    except StorageError as exc:
-        print(f"mcpgen: storage: {exc}", file=sys.stderr)
-        return 1
-    except AuthError as exc:
-        print(f"mcpgen: auth: {exc}", file=sys.stderr)
-        return 1
+    except McpgenError as exc:  # storage, auth, usage, generate: the message says what to do
+        print(f"mcpgen: {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:

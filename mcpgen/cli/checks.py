@@ -12,6 +12,7 @@ from mcpgen.cli.common import count
 
 
 def add(verbs: Any) -> None:
+    """validate, lint and schema."""
     validate = verbs.add_parser("validate", help="check a spec and list every problem")
     validate.add_argument("spec", type=Path)
     validate.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from mcpgen.cli.common import count
 
 
 def add(verbs: Any) -> None:
+    """Generate."""
     generate = verbs.add_parser("generate", help="write a standalone project that serves the spec without mcpgen")
     generate.add_argument("spec", type=Path)
     generate.add_argument("-o", "--output", type=Path, help="the project folder (default generated/<name>/)")
@@ -19,16 +19,12 @@ def add(verbs: Any) -> None:
 
 
 def _generate(options: argparse.Namespace) -> int:
-    from mcpgen.codegen import GenerateError, default_output, generate
+    from mcpgen.codegen import default_output, generate, package_name
     from mcpgen.spec import load_spec
 
     loaded = load_spec(options.spec)
     out = options.output or default_output(loaded)
-    try:
-        written = generate(loaded, out, force=options.force)
-    except GenerateError as exc:
-        print(f"mcpgen: {exc}", file=sys.stderr)
-        return 1
-    package = loaded.spec.name.replace("-", "_") + "_mcp"
+    written = generate(loaded, out, force=options.force)
+    package = package_name(loaded.spec)
     print(f"{out}: wrote {count(written, 'file')}; run it with  cd {out} && make serve  (or python -m {package})")
     return 0

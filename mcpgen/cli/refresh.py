@@ -12,6 +12,7 @@ from mcpgen.cli.common import count
 
 
 def add(verbs: Any) -> None:
+    """tools, lock and diff."""
     tools = verbs.add_parser("tools", help="print the tool list a client receives, with its token cost")
     tools.add_argument("spec", type=Path)
     tools.add_argument("--json", action="store_true", help="print the lists exactly as sent, as JSON")
@@ -29,18 +30,16 @@ def add(verbs: Any) -> None:
 
 
 def _view(spec_file: Path) -> tuple[Any, dict[str, Any]]:
+    from mcpgen.dev.view import client_view
     from mcpgen.spec import load_spec
-    from mcpgen.tooldefs import build_tools
-    from mcpgen.view import client_view
-    from mcpgen.widgets import all_resources, load_widgets
+    from mcpgen.spec.compile import compile_spec
 
     loaded = load_spec(spec_file)
-    widgets = load_widgets(loaded)
-    return loaded, client_view(loaded.spec, build_tools(loaded.spec, widgets), all_resources(widgets))
+    return loaded, client_view(compile_spec(loaded))
 
 
 def _tools(options: argparse.Namespace) -> int:
-    from mcpgen.view import compact, estimate_tokens
+    from mcpgen.dev.view import compact, estimate_tokens
 
     loaded, view = _view(options.spec)
     tokens = {tool["name"]: estimate_tokens(tool) for tool in view["tools"]}
@@ -97,7 +96,7 @@ def _type(parameter: dict[str, Any]) -> str:
 
 
 def _lock(options: argparse.Namespace) -> int:
-    from mcpgen.ledger import write_lock
+    from mcpgen.dev.ledger import write_lock
 
     loaded, view = _view(options.spec)
     path = write_lock(loaded, view)
@@ -106,8 +105,8 @@ def _lock(options: argparse.Namespace) -> int:
 
 
 def _diff(options: argparse.Namespace) -> int:
-    from mcpgen import ledger
-    from mcpgen.diff import KINDS, compare
+    from mcpgen.dev import ledger
+    from mcpgen.dev.diff import KINDS, compare
 
     loaded, view = _view(options.spec)
     if options.since_chatgpt:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from mcpgen.lint.base import Context, Finding, Hit, Rule
 from mcpgen.lint.rules import RULES
+from mcpgen.runtime.tool import Tool
 from mcpgen.spec import LoadedSpec
-from mcpgen.tooldefs import ToolDef, build_tools
-from mcpgen.widgets import load_widgets
+from mcpgen.spec.compile import compile_spec
 
 
-def lint(loaded: LoadedSpec, tools: dict[str, ToolDef] | None = None) -> list[Finding]:
+def lint(loaded: LoadedSpec, tools: dict[str, Tool] | None = None) -> list[Finding]:
     """Every finding of every rule, in file order, less those a tool silences with lint: {ignore: [...]}."""
     spec, positions = loaded.spec, loaded.positions
-    context = Context(loaded, build_tools(spec, load_widgets(loaded)) if tools is None else tools)
+    context = Context(loaded, dict(compile_spec(loaded).tools) if tools is None else tools)
     findings = []
     for rule in RULES:
         for hit in rule.check(context):

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from mcpgen.runtime.tool import Tool
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.loader import Path
 from mcpgen.spec.model import Spec
-from mcpgen.tooldefs import ToolDef
 
 Severity = Literal["error", "warning"]
 
@@ -32,6 +32,7 @@ class Finding:
         return f"{where} ({self.fix})" if self.fix else where
 
     def as_json(self) -> dict[str, Any]:
+        """The finding as a JSON object."""
         return asdict(self)
 
 
@@ -51,15 +52,16 @@ class Context:
     """A valid spec and the exact tools it advertises."""
 
     loaded: LoadedSpec
-    tools: dict[str, ToolDef]
+    tools: dict[str, Tool]
 
     @property
     def spec(self) -> Spec:
+        """The spec."""
         return self.loaded.spec
 
     def schema(self, tool: str) -> dict[str, Any]:
         """The advertised inputSchema of a tool."""
-        schema: dict[str, Any] = self.tools[tool].tool.input_schema
+        schema: dict[str, Any] = self.tools[tool].definition["inputSchema"]
         return schema
 
     def parameter_source(self, tool: str, parameter: str) -> tuple[Path, bool]:

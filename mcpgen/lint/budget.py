@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mcpgen.dev.view import estimate_tokens
 from mcpgen.lint.base import Context, Hit
-from mcpgen.tooldefs import wire
-from mcpgen.view import estimate_tokens
 
 TOOL_TOKENS_MAX = 1000  # one tool: its name, description, input and output schemas, annotations
 LIST_TOKENS_MAX = 8000  # the whole list, read in every conversation that has the connector on
 
 
 def tool_token_budget(ctx: Context) -> Iterator[Hit]:
-    for name, advertised in zip(ctx.tools, wire(ctx.tools), strict=True):
-        tokens = estimate_tokens(advertised)
+    """Tools that cost more tokens than one tool should."""
+    for name, tool in ctx.tools.items():
+        tokens = estimate_tokens(tool.definition)
         if tokens > TOOL_TOKENS_MAX:
             yield Hit(
                 ("tools", name),
@@ -26,7 +26,8 @@ def tool_token_budget(ctx: Context) -> Iterator[Hit]:
 
 
 def token_budget(ctx: Context) -> Iterator[Hit]:
-    tokens = estimate_tokens(wire(ctx.tools))
+    """A tool list that costs more tokens than a conversation should spend on it."""
+    tokens = estimate_tokens([tool.definition for tool in ctx.tools.values()])
     if tokens > LIST_TOKENS_MAX:
         yield Hit(
             ("tools",),

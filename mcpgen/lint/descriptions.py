@@ -21,6 +21,7 @@ CONNECTOR_MAX = 600
 
 
 def when_to_use(ctx: Context) -> Iterator[Hit]:
+    """Descriptions that do not say when to use the tool."""
     for name, tool in ctx.spec.tools.items():
         if not WHEN_TO_USE.match(tool.description):
             yield Hit(
@@ -32,6 +33,7 @@ def when_to_use(ctx: Context) -> Iterator[Hit]:
 
 
 def when_not_to_use(ctx: Context) -> Iterator[Hit]:
+    """Descriptions that do not say when not to use the tool."""
     for name, tool in ctx.spec.tools.items():
         if not WHEN_NOT.search(tool.description):
             yield Hit(
@@ -43,6 +45,7 @@ def when_not_to_use(ctx: Context) -> Iterator[Hit]:
 
 
 def description_length(ctx: Context) -> Iterator[Hit]:
+    """Descriptions too short to choose by, or too long to read."""
     for name, tool in ctx.spec.tools.items():
         size = len(tool.description.strip())
         if size < DESCRIPTION_MIN:
@@ -66,6 +69,7 @@ def similarity(first: str, second: str) -> float:
 
 
 def near_duplicate(ctx: Context) -> Iterator[Hit]:
+    """Tools whose descriptions are so alike that the model cannot tell them apart."""
     tools = ctx.spec.tools
     for first, second in itertools.combinations(tools, 2):
         ratio = similarity(tools[first].description, tools[second].description)
@@ -79,6 +83,7 @@ def near_duplicate(ctx: Context) -> Iterator[Hit]:
 
 
 def connector_description(ctx: Context) -> Iterator[Hit]:
+    """A connector description that does not say what the connector is for."""
     size = len(ctx.spec.description.strip())
     if size < CONNECTOR_MIN:
         message = f"the connector's description is {size} characters long, under {CONNECTOR_MIN}"

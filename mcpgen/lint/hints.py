@@ -19,6 +19,7 @@ ASIDE = re.compile(r"\b(not|never|n't|instead|rather|use \w+_\w+|with \w+_\w+)\b
 
 
 def read_write_split(ctx: Context) -> Iterator[Hit]:
+    """Writes annotated read-only, and read tools described as writing."""
     for name, tool in ctx.spec.tools.items():
         action = ACTIONS[tool.action]
         hints = tool.annotations
@@ -42,6 +43,7 @@ def read_write_split(ctx: Context) -> Iterator[Hit]:
 
 
 def annotation_why(ctx: Context) -> Iterator[Hit]:
+    """Overridden hints whose reason is too short to review."""
     for name, tool in ctx.spec.tools.items():
         why = (tool.annotations.why or "").strip() if tool.annotations else ""
         if why and len(why.split()) < WHY_MIN_WORDS:
@@ -54,8 +56,9 @@ def annotation_why(ctx: Context) -> Iterator[Hit]:
 
 
 def status_length(ctx: Context) -> Iterator[Hit]:
+    """Status strings longer than ChatGPT shows."""
     for name, built in ctx.tools.items():
-        for key, value in (built.tool.meta or {}).items():
+        for key, value in (built.definition.get("_meta") or {}).items():
             if key.startswith(STATUS_PREFIX) and isinstance(value, str) and len(value) > STATUS_MAX:
                 yield Hit(
                     ("tools", name),

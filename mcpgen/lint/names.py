@@ -24,6 +24,7 @@ VERBS = frozenset(_VERB_WORDS.split())
 
 
 def verb_noun(ctx: Context) -> Iterator[Hit]:
+    """Tool names that are not verb_noun."""
     for name, tool in ctx.spec.tools.items():
         if CHATGPT_NAMES.get(name) == tool.action:
             continue

@@ -16,6 +16,7 @@ def _parameters(ctx: Context) -> Iterator[tuple[str, str, dict[str, Any]]]:
 
 
 def parameter_description(ctx: Context) -> Iterator[Hit]:
+    """Parameters without a description."""
     for tool, parameter, schema in _parameters(ctx):
         if not str(schema.get("description") or "").strip():
             path, key = ctx.parameter_source(tool, parameter)
@@ -35,6 +36,7 @@ def mentions(text: str, value: str) -> bool:
 
 
 def enum_explained(ctx: Context) -> Iterator[Hit]:
+    """Enum parameters whose description does not explain their values."""
     for tool, parameter, schema in _parameters(ctx):
         values = [value for value in schema.get("enum") or [] if isinstance(value, str)]
         description = str(schema.get("description") or "")

@@ -10,6 +10,7 @@ from mcpgen.lint.base import Context, Hit, Rule
 
 
 def unknown_ignore(ctx: Context) -> Iterator[Hit]:
+    """`lint: {ignore: [...]}` entries that name no rule."""
     known = [rule.id for rule in RULES]
     for name, tool in ctx.spec.tools.items():
         for index, rule in enumerate(tool.lint.ignore if tool.lint else []):

@@ -22,6 +22,7 @@ class LoadedSpec:
 
     @property
     def base_dir(self) -> Path:
+        """The spec's folder: relative paths in it start here."""
         return self.file.parent
 
 
@@ -37,6 +38,7 @@ def load_spec(file: str | Path, env: Mapping[str, str] | None = None) -> LoadedS
 
 
 def parse_spec(text: str, file: str, env: Mapping[str, str] | None = None) -> LoadedSpec:
+    """Checks a spec's text, as read from `file`; raises SpecError listing every problem."""
     # The checker needs the action and storage registries, which import the spec models: importing it
     # here, not at the top, lets `mcpgen.spec.model` be imported from anywhere first.
     from mcpgen.spec.check import check  # noqa: PLC0415

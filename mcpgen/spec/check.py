@@ -12,9 +12,9 @@ import jsonschema
 from pydantic import BaseModel, ValidationError
 
 import mcpgen.fields
-from mcpgen.actions import ACTIONS, Action
-from mcpgen.arguments import FORMATS
+from mcpgen.actions import ACTIONS, Bound, Kind
 from mcpgen.errors import Problem, did_you_mean
+from mcpgen.runtime.arguments import FORMATS
 from mcpgen.spec.loader import Path, Positions, dotted
 from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, ModelSpec, Spec, ToolSpec
 from mcpgen.spec.shape import name_hint, shape_problems, shown
@@ -97,7 +97,7 @@ _EXPECTED = {
 
 
 class _CrossCheck:
-    def __init__(self, positions: Positions, models: Any, actions: dict[str, Action], backends: set[str]) -> None:
+    def __init__(self, positions: Positions, models: Any, actions: dict[str, Kind], backends: set[str]) -> None:
         self.at = positions
         self.actions, self.backends = actions, backends
         self.raw: dict[str, Any] = dict(_entries(models))
@@ -272,9 +272,10 @@ class _CrossCheck:
         for where, message, hint in findings:
             yield self.at.problem((*path, *where), message, hint)
         if not findings and not broken and tool.parameters:
-            from mcpgen.actions import Bound  # noqa: PLC0415 -- a cycle at import time, as in check()
+            from mcpgen.spec.compile import compile_models  # noqa: PLC0415 -- it needs this module's package
 
-            schema = action.input_schema(Bound(name, tool, tool.model, model))
+            runtime = compile_models({tool.model: model})[tool.model]
+            schema = action.input_schema(Bound(name, tool, model, action.compile(tool, runtime)))
             for parameter in tool.parameters:
                 if parameter not in schema["properties"]:
                     hint = did_you_mean(parameter, schema["properties"])

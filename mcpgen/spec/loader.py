@@ -11,9 +11,9 @@ from typing import Any
 import yaml
 
 from mcpgen.errors import Problem
+from mcpgen.runtime.env import VARIABLE, expand
 
 Path = tuple[str | int, ...]
-_VAR = re.compile(r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\})")
 _MAP, _SEQ, _NULL = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:null"
 _MAX_VALUES = 100_000  # aliases can expand a small file into a huge one ("billion laughs")
 
@@ -29,6 +29,8 @@ class Positions:
     blocks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     # Values the loader reported (an unset ${VAR}, an unreadable value): later checks stay quiet about them.
     reported: set[Path] = field(default_factory=set)
+    # Text values as written, before their ${VAR}s were resolved (only those that had one).
+    written: dict[Path, str] = field(default_factory=dict)
 
     def at(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of `path` (its key when asked), else of its nearest located ancestor."""
@@ -46,16 +48,20 @@ class Positions:
         return block[0] + max(line, 1) - 1, block[1]
 
     def problem(self, path: Path, message: str, hint: str = "", *, key: bool = False) -> Problem:
+        """A Problem located at `path` (its key when asked)."""
         line, column = self.at(path, key=key)
         return Problem(self.file, line, column, dotted(path), message, hint)
 
 
 def dotted(path: Path) -> str:
+    """`('tools', 'move_task', 'fields', 0)` → `tools.move_task.fields[0]`."""
     return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
 
 
 @dataclass
 class Document:
+    """Parsed YAML: the data, where each part of it is, and the problems found on the way."""
+
     data: Any
     positions: Positions
     problems: list[Problem]
@@ -220,18 +226,13 @@ class _Builder:
         return node.start_mark.line + 2, len(text) - len(text.lstrip(" ")) + 1
 
     def interpolate(self, text: str, path: Path) -> str:
-        def substitute(match: re.Match[str]) -> str:
-            if match.group(0) == "$$":
-                return "$"
-            name, default = match.group(1), match.group(2)
-            if name in self.env and (self.env[name] or default is None):
-                return self.env[name]
-            if default is not None:
-                return default
+        if not VARIABLE.search(text):
+            return text
+        self.positions.written[path] = text
+        value, missing = expand(text, self.env)
+        for name in missing:
             self.report(path, f"environment variable '{name}' is not set", f"set it, or write ${{{name}:-default}}")
-            return ""
-
-        return _VAR.sub(substitute, text)
+        return value
 
 
 def _short(tag: str) -> str:

@@ -12,6 +12,8 @@ IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 
 
 class Strict(BaseModel):
+    """A part of the spec: unknown keys are refused, and values are not coerced."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # as strict as the JSON Schema
 
 
@@ -43,7 +45,7 @@ class ModelSpec(Strict):
 
 
 class LimitSpec(Strict):
-    """The page size of list and search tools."""
+    """How many records a call returns: by default, and at most."""
 
     default: int = Field(20, ge=1, description="How many records a call returns when it asks for no limit.")
     max: int = Field(100, ge=1, description="The most records one call may return.")
@@ -68,33 +70,23 @@ class LintSpec(Strict):
 class ToolSpec(Strict):
     """A tool the connector advertises; which keys apply depends on its action."""
 
-    action: str = Field(
-        description="What the tool does: list, get, create, update, delete, search, count, "
-        "or ChatGPT's chatgpt_search and fetch."
-    )
+    action: str = Field(description="What the tool does: the action kind.")  # the kinds describe themselves
     model: str = Field(description="The model the tool works on.")
     description: str = Field(description="What the model reads to decide when to call the tool.")
     title: str | None = Field(None, description="The name people see; derived from the tool name if absent.")
-    fields: list[str] | None = Field(
-        None,
-        description="create/update: the fields that may be set; search: the fields searched; "
-        "fetch: the fields in the text.",
-    )
-    filters: list[str] | None = Field(None, description="list/count: fields to filter on by exact match.")
-    order_by: list[str] | None = Field(None, description="list: the fields results may be ordered by.")
-    group_by: str | None = Field(None, description="count: the field to count records by.")
-    limit: LimitSpec | None = Field(None, description="list/search: the default and maximum page size.")
+    # The keys below depend on the action: their descriptions come from the kinds (spec/schema.py).
+    fields: list[str] | None = Field(None, description="Fields the action works with.")
+    filters: list[str] | None = Field(None, description="Fields to filter on by exact match.")
+    order_by: list[str] | None = Field(None, description="Fields results may be ordered by.")
+    group_by: str | None = Field(None, description="The field to group records by.")
+    limit: LimitSpec | None = Field(None, description="How many records a call returns.")
     parameters: dict[str, str] | None = Field(
         None, description="Overrides the description of any input parameter, by parameter name."
     )
     annotations: AnnotationsSpec | None = Field(None, description="Overrides of the derived annotation hints.")
     response: str | None = Field(None, description="A Jinja2 template for the text the model reads.")
-    url: str | None = Field(
-        None,
-        description="chatgpt_search/fetch: a Jinja2 template of the link a person opens to see a record "
-        "(for citations), e.g. https://board.example.com/tasks/{{ id }}.",
-    )
-    text: str | None = Field(None, description="fetch: a Jinja2 template of the record's text; all fields if absent.")
+    url: str | None = Field(None, description="A Jinja2 template of a record's link.")
+    text: str | None = Field(None, description="A Jinja2 template of a record's text.")
     lint: LintSpec | None = Field(None, description="Settings of `mcpgen lint` for this tool.")
     widget: str | None = Field(None, description="The widget (from `widgets:`) hosts render for the tool's result.")
     security: list[Literal["noauth"] | OAuth2Scheme] | None = Field(

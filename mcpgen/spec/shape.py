@@ -44,6 +44,7 @@ _FORMS = {"OAuth2Scheme": "{oauth2: [scopes]}", "literal['noauth']": "noauth"}
 
 
 def shape_problems(errors: list[ErrorDetails], data: Any, positions: Positions) -> Iterator[Problem]:
+    """The errors pydantic found, as located problems: one per mistake, in the user's words."""
     branches: dict[Path, list[str]] = {}
     plain = []
     for error in errors:
@@ -69,7 +70,7 @@ def shape_problems(errors: list[ErrorDetails], data: Any, positions: Positions) 
 
 
 def _locate(loc: tuple[str | int, ...], data: Any) -> tuple[Path, bool]:
-    """pydantic's location as a path in the user's data, and whether the error is about a mapping key."""
+    """Pydantic's location as a path in the user's data, and whether the error is about a mapping key."""
     path: list[str | int] = []
     current = data
     for part in loc:

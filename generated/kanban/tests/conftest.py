@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp.server import Server
+from mcp.server import Server as SDKServer
 
-from kanban_mcp import create_server
+from kanban_mcp.connector import CONNECTOR, open_store
+from kanban_mcp.runtime.server import Server
 
 
 @pytest.fixture
@@ -17,5 +18,5 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Server[Any]:
-    return create_server(tmp_path / "test.db")
+def server(tmp_path: Path) -> SDKServer[Any]:
+    return Server(CONNECTOR, open_store(str(tmp_path / "test.db"))).mcp

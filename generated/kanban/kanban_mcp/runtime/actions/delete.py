@@ -1,0 +1,30 @@
+"""`delete`: removes one record by id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..storage.base import Transaction
+from .base import Action, Result
+
+
+@dataclass(frozen=True)
+class Delete(Action):
+    """No settings: the id is the argument."""
+
+    kind = "delete"
+    read_only = False
+    destructive = True
+    idempotent = True
+
+    async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
+        """`{id, deleted: true}`, or the not-found error."""
+        id = args[self.model.id]
+        if not await tx.delete(self.model.name, id):
+            raise self.not_found(id)
+        return {self.model.id: id, "deleted": True}
+
+    def summary(self, args: dict[str, Any], result: Result) -> str:
+        """What was deleted: `Deleted task 3.`."""
+        return f"Deleted {self.model.name} {result[self.model.id]}."

@@ -1,0 +1,142 @@
+"""A connector served from a store: its tool list, the one call boundary, its resources, the store's life."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from .auth import LOCAL, Authenticator, Identity, refusal
+from .errors import ToolError
+from .storage.base import Store
+from .tool import Connector
+
+if TYPE_CHECKING:
+    from mcp.server import Server as SDKServer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A tool call's result: the text the model reads, the structured result, or an error the model can act on."""
+
+    text: str
+    structured: dict[str, Any] | None = None
+    error: bool = False
+    meta: dict[str, Any] | None = field(default=None, compare=False)
+
+    def as_json(self) -> dict[str, Any]:
+        """The CallToolResult as it goes over the wire."""
+        result: dict[str, Any] = {"content": [{"type": "text", "text": self.text}]}
+        if self.structured is not None:
+            result["structuredContent"] = self.structured
+        if self.error:
+            result["isError"] = True
+        if self.meta:
+            result["_meta"] = self.meta
+        return result
+
+
+def failure(text: str) -> Outcome:
+    """A tool error the model can read and act on."""
+    return Outcome(text, error=True)
+
+
+class Server:
+    """Serves `connector` from `store`.
+
+    `connector` (and `store`) may be replaced while serving: a call in flight keeps the definitions it started with.
+    """
+
+    def __init__(self, connector: Connector, store: Store, authenticator: Authenticator | None = None) -> None:
+        self.connector = connector
+        self.store = store
+        self.authenticator = authenticator  # checks HTTP callers; None: everyone may call
+        self.resource: str | None = None  # the public /mcp URL, once served over HTTP (OAuth's audience)
+        self._users = 0
+        self._lock = anyio.Lock()
+        self._retired: list[Store] = []  # stores replaced while serving, closed when serving ends
+        self._mcp: SDKServer[Any] | None = None
+        self.listen: Any = None  # an SDK ListenHandler, to serve 2026-07-28 subscriptions (set before `mcp`)
+
+    @property
+    def mcp(self) -> SDKServer[Any]:
+        """The official SDK's low-level server for this one (stdio, in-memory clients)."""
+        if self._mcp is None:
+            from .sdk import sdk_server  # noqa: PLC0415 -- the SDK is loaded only where it is used
+
+            self._mcp = sdk_server(self, self.listen)
+        return self._mcp
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Keeps the store open while any transport (or caller) uses the server."""
+        async with self._lock:
+            if self._users == 0:
+                await self.store.open()
+            self._users += 1
+        try:
+            yield
+        finally:
+            with anyio.CancelScope(shield=True):
+                async with self._lock:
+                    self._users -= 1
+                    if self._users == 0:
+                        await self.stopping()
+                        for store in [*self._retired, self.store]:
+                            await store.close()
+                        self._retired.clear()
+
+    def replace_store(self, store: Store) -> None:
+        """Serves from `store` from now on; the old one is closed when serving ends."""
+        self._retired.append(self.store)
+        self.store = store
+
+    async def stopping(self) -> None:
+        """Called once when the last user stops, before the store closes (for what wraps the server)."""
+
+    async def call(self, name: str, arguments: dict[str, Any] | None, identity: Identity = LOCAL) -> Outcome:
+        """Runs one tool in one transaction; every failure comes back as an error Outcome, never raised."""
+        connector, store = self.connector, self.store  # one consistent view for the whole call
+        tool = connector.tools.get(name)
+        if tool is None:
+            return failure(await self.unknown(name))
+        refused = refusal(tool.schemes, identity)
+        if refused is not None and self.authenticator is not None:
+            return self.refused(name, *refused, identity)
+        args = arguments or {}
+        try:
+            wrong = tool.arguments.problems(args)
+            if wrong:
+                return failure(f"Invalid arguments for {name}:\n" + "\n".join(f"- {line}" for line in wrong))
+            with anyio.CancelScope(shield=True):  # begin, work and commit or roll back as one unit
+                async with store.transaction(write=not tool.action.read_only) as tx:
+                    result = await tool.action.run(tx, args)
+            return Outcome(tool.text(args, result), result)
+        except ToolError as exc:
+            return failure(str(exc))
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception("tool %s failed (ref %s)", name, reference)
+            return failure(f"{name} failed because of an internal error (ref {reference}); it was logged.")
+
+    async def unknown(self, name: str) -> str:
+        """The error text for a call to a tool the connector does not have."""
+        return f"Unknown tool '{name}'. Available tools: {', '.join(self.connector.tools)}."
+
+    async def listed(self, client: tuple[str, str] | None, protocol: str) -> None:
+        """Called when a client (its name and version, if it said) lists the tools; for what wraps the server."""
+
+    def refused(self, tool: str, message: str, scopes: list[str], identity: Identity) -> Outcome:
+        """The error of a call without the right token; its challenge makes ChatGPT start the sign-in."""
+        assert self.authenticator is not None
+        error = "invalid_token" if identity.problem else "insufficient_scope"
+        text = f"{tool} needs authorization: {message}. Ask the user to connect their account."
+        challenge = self.authenticator.challenge(error, message, scopes)
+        return Outcome(text, error=True, meta={"mcp/www_authenticate": [challenge]})

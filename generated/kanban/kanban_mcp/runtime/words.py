@@ -1,0 +1,23 @@
+"""Wording shared by messages: the suggestion for a misspelt name."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` is most likely a misspelling of, if any is close enough."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest choice, else listing them all (empty when there are none)."""
+    options = sorted(set(choices))
+    close = closest(word, options)
+    if close:
+        return f"did you mean '{close}'?"
+    if not options:
+        return ""
+    return "expected one of: " + ", ".join(options)

@@ -1,0 +1,109 @@
+"""What the templates are given: the compiled connector as Python source, and what the project is made of."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from mcpgen.actions import ACTIONS
+from mcpgen.codegen.literals import constructed
+from mcpgen.codegen.samples import round_trip
+from mcpgen.runtime.env import VARIABLE
+from mcpgen.runtime.tool import Connector
+from mcpgen.spec import LoadedSpec
+from mcpgen.spec.model import Spec
+from mcpgen.spec.widgets import load_widgets
+from mcpgen.storage import DEFAULT_PATH
+
+# Names connector.py defines itself: a model's constant must not take one.
+_TAKEN = frozenset({"CONNECTOR", "DATABASE", "DEFINITIONS", "HERE", "MODELS", "RESOURCES", "SCHEMA", "TOOLS"})
+_STORES = {
+    "sqlite": ("sqlite", "SQLiteStore", "the SQLite file"),
+    "postgres": ("postgres", "PostgresStore", "the PostgreSQL database"),
+    "memory": ("memory", "MemoryStore", ""),
+}
+
+
+def package_name(spec: Spec) -> str:
+    """The generated package: `kanban` → `kanban_mcp`."""
+    return spec.name.replace("-", "_") + "_mcp"
+
+
+def context(loaded: LoadedSpec, connector: Connector) -> dict[str, Any]:
+    """The variables of every template."""
+    spec = loaded.spec
+    constants = {name: _constant(name) for name in connector.models}
+    module, store, what = _STORES[spec.storage.backend]
+    widgets = load_widgets(spec.widgets, loaded.base_dir)
+    return {
+        "spec": spec,
+        "spec_file": loaded.file.name,
+        "package": package_name(spec),
+        "distribution": spec.name + "-mcp",
+        "connector": connector,
+        "models": [
+            (constants[name], name, [(field, constructed(spec_, constants)) for field, spec_ in model.fields.items()])
+            for name, model in connector.models.items()
+        ],
+        "model_constants": constants,
+        "tools": [(name, constructed(tool.action, constants), tool.response) for name, tool in connector.tools.items()],
+        "action_classes": sorted(kind.runtime.__name__ for kind in ACTIONS.values()),  # ruff drops the unused
+        "rows": [
+            (name, tool.definition.get("title", name), _first_sentence(tool.definition.get("description", "")))
+            for name, tool in connector.tools.items()
+        ],
+        "auth": constructed(connector.auth, constants, positional=0),
+        "auth_type": connector.auth.type,
+        "store_module": module,
+        "store_class": store,
+        "database": (database := _database(loaded)),
+        "database_variables": [match[1] for match in VARIABLE.finditer(database or "") if match[1]],
+        "database_what": what,
+        "schema": spec.storage.schema_name or "public",
+        "widget_files": {uri: f"widgets/{widget.name}.html" for widget in widgets.values() for uri in widget.uris},
+        "widget_texts": {f"widgets/{widget.name}.html": widget.html for widget in widgets.values()},
+        "tools_json": json.dumps([tool.definition for tool in connector.tools.values()], indent=2, ensure_ascii=False),
+        "resources_json": json.dumps(
+            [resource.definition for resource in connector.resources.values()], indent=2, ensure_ascii=False
+        ),
+        "trip": round_trip(connector),
+    }
+
+
+def _constant(model: str) -> str:
+    constant = model.upper()
+    return constant + "_MODEL" if constant in _TAKEN else constant
+
+
+def _database(loaded: LoadedSpec) -> str | None:
+    """--database's default as the spec wrote it, ${VAR}s kept so that they are read when the server starts.
+
+    A PostgreSQL URL is only ever read from the environment (it may hold a password): $DATABASE_URL unless the
+    spec names its own variable.
+    """
+    storage, written = loaded.spec.storage, loaded.positions.written
+    if storage.backend == "postgres":
+        url = written.get(("storage", "url"), "")
+        return url if VARIABLE.search(url) else "${DATABASE_URL}"
+    if storage.backend == "sqlite":
+        return written.get(("storage", "path"), storage.path or DEFAULT_PATH)
+    return None
+
+
+def _first_sentence(text: str) -> str:
+    sentence = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    return sentence.replace("|", "\\|").replace("\n", " ")
+
+
+def runtime_files(postgres: bool) -> dict[Path, str]:
+    """The runtime's files, to copy byte for byte (PostgreSQL's module only where it is used: it needs psycopg)."""
+    root = Path(__file__).resolve().parent.parent / "runtime"
+    files = {}
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if relative == Path("storage", "postgres.py") and not postgres:
+            continue
+        files[relative] = path.read_text(encoding="utf-8")
+    return files

@@ -1,0 +1,76 @@
+"""`mcpgen serve`'s server: the runtime Server following its spec file, with list_changed and the Refresh ledger."""
+
+from __future__ import annotations
+
+import logging
+
+import anyio.to_thread
+
+from mcpgen.dev import ledger
+from mcpgen.dev.listchanged import ListChanged
+from mcpgen.dev.view import client_view
+from mcpgen.runtime.auth import Authenticator
+from mcpgen.runtime.server import Server
+from mcpgen.runtime.storage.base import Store
+from mcpgen.spec import LoadedSpec
+from mcpgen.spec.compile import compile_spec
+from mcpgen.storage import open_store
+
+log = logging.getLogger("mcpgen")
+
+
+class LiveServer(Server):
+    """Serves a loaded spec; `swap` serves a new version of it without dropping sessions."""
+
+    def __init__(self, loaded: LoadedSpec, store: Store | None = None) -> None:
+        connector = compile_spec(loaded)
+        super().__init__(connector, store or open_store(loaded.spec.storage, loaded.base_dir, connector.models))
+        self.loaded = loaded
+        self.list_changed = ListChanged()
+        self.listen = self.list_changed.listen
+        self.mcp.middleware.append(self.list_changed.track)
+
+    async def swap(self, loaded: LoadedSpec) -> None:
+        """Serves a new version of the spec: calls in flight finish on the old tools, the next ones see the new.
+
+        Storage changes are applied additively, as at start-up; on StorageError (or AuthError) nothing changes.
+        """
+        connector, old = compile_spec(loaded), self.loaded
+        authenticator = self.authenticator
+        if self.resource is not None and connector.auth != self.connector.auth:  # a missing token refuses the edit
+            authenticator = Authenticator(connector.auth, self.resource) if connector.auth.type != "none" else None
+        if (loaded.spec.storage, loaded.base_dir) != (old.spec.storage, old.base_dir):
+            store = open_store(loaded.spec.storage, loaded.base_dir, connector.models)
+            await store.open()
+            self.replace_store(store)
+        elif loaded.spec.models != old.spec.models:
+            await self.store.migrate(connector.models)
+        self.loaded, self.connector, self.authenticator = loaded, connector, authenticator
+        await self.list_changed.announce()
+
+    async def stopping(self) -> None:
+        """Ends open listen streams, so shutting down does not wait on them."""
+        self.list_changed.close()
+
+    async def listed(self, client: tuple[str, str] | None, protocol: str) -> None:
+        """Remembers what ChatGPT now holds, for `mcpgen diff --since-chatgpt` and the stale-call guard."""
+        if client is None or client[0] != ledger.CHATGPT:
+            return
+        loaded, view = self.loaded, client_view(self.connector)
+        try:
+            await anyio.to_thread.run_sync(ledger.record_listing, loaded, view, client[1], protocol)
+        except OSError as exc:
+            log.warning("could not record ChatGPT's tool listing: %s", exc)
+
+    async def unknown(self, name: str) -> str:
+        """A call to a tool the spec lacks: a stale client's (renamed or removed tool), or a plain mistake."""
+        loaded, connector = self.loaded, self.connector
+        try:
+            stale = await anyio.to_thread.run_sync(ledger.stale_call, loaded, name, client_view(connector))
+        except (OSError, ValueError) as exc:
+            log.warning("could not read the Refresh ledger: %s", exc)
+            stale = None
+        if stale:
+            log.warning("a client called %s, which it saw before the spec changed: it needs a Refresh", name)
+            return stale
+        return await super().unknown(name)

@@ -1,0 +1,55 @@
+"""Hot reload: watches the spec and its widgets (watchfiles), checks each edit, swaps good versions in."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import watchfiles
+
+from mcpgen.dev.live import LiveServer
+from mcpgen.errors import McpgenError, SpecError
+from mcpgen.spec import load_spec
+
+log = logging.getLogger("mcpgen.reload")
+
+
+def watched(server: LiveServer) -> set[Path]:
+    """The files a spec is made of: the spec file and the widgets' HTML."""
+    loaded = server.loaded
+    return {loaded.file, *((loaded.base_dir / widget.html).resolve() for widget in loaded.spec.widgets.values())}
+
+
+async def watch(server: LiveServer) -> None:
+    """Runs until cancelled; a broken edit is reported and the last good spec keeps serving.
+
+    It watches the spec's folder (editors replace files rather than write them in place) and reacts to changes
+    of the files the spec is made of, which an edit may change too.
+    """
+    while True:
+        folders = {path.parent for path in watched(server)}
+        async for changes in watchfiles.awatch(*folders, debounce=100, step=25, recursive=False):
+            if {Path(path).resolve() for _, path in changes} & watched(server):
+                await reload(server)
+            if {path.parent for path in watched(server)} != folders:
+                break  # a widget moved to another folder: watch that one instead
+
+
+async def reload(server: LiveServer) -> bool:
+    """Loads the spec file again and swaps it in if it is valid; True when it was swapped."""
+    file = server.loaded.file
+    try:
+        loaded = load_spec(file)
+        await server.swap(loaded)
+    except SpecError as exc:
+        problems = "\n".join(f"  {problem}" for problem in exc.problems)
+        log.error("%s has problems; still serving the last good version:\n%s", file, problems)
+        return False
+    except McpgenError as exc:  # storage that cannot be migrated, a bearer token that is not set
+        log.error("%s cannot be served: %s; still serving the last good version", file, exc)
+        return False
+    except Exception:  # the watcher must outlive any surprise
+        log.exception("reloading %s failed; still serving the last good version", file)
+        return False
+    log.info("reloaded %s: %d tools", file, len(server.connector.tools))
+    return True

@@ -1,0 +1,51 @@
+"""`board`: every record in columns, one per value of an enum field, in the enum's order (a Kanban board)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Limit
+from ..storage.base import Query, Transaction
+from .base import Action, Result
+
+
+def column_title(value: str) -> str:
+    """`in_progress` → "In progress": how a column is headed."""
+    return value.replace("_", " ").replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Board(Action):
+    """`group_by`: the enum whose values are the columns; `fields`: shown on cards; `limit.max`: cards a column."""
+
+    group_by: str = ""
+    fields: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
+    limit: Limit = field(default_factory=Limit)
+    kind = "board"
+    read_only = True
+    idempotent = True
+    cards: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        model = self.model
+        shown = (model.id, model.display, self.group_by, *self.fields)
+        object.__setattr__(self, "cards", tuple(dict.fromkeys(shown)))
+
+    async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
+        """`{columns: [{id, title, <plural>: [cards]}]}`."""
+        model, key = self.model, self.model.plural
+        columns = []
+        for value in model.fields[self.group_by].values:
+            query = Query(filters={**args, self.group_by: value}, limit=self.limit.max)
+            records = await tx.select(model.name, query)
+            cards = [{name: record[name] for name in self.cards} for record in records]
+            columns.append({"id": value, "title": column_title(value), key: cards})
+        return {"columns": columns}
+
+    def summary(self, args: dict[str, Any], result: Result) -> str:
+        """The count per column: `The board by status: To do: 2, In progress: 1, Done: 0.`."""
+        key = self.model.plural
+        counts = ", ".join(f"{column['title']}: {len(column[key])}" for column in result["columns"])
+        return f"The board by {self.group_by}: {counts}."

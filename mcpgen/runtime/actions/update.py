@@ -1,0 +1,40 @@
+"""`update`: changes some fields of one record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import values
+from ..errors import ToolError
+from ..storage.base import Transaction
+from .base import Action, Result, settable
+
+
+@dataclass(frozen=True)
+class Update(Action):
+    """`fields`: the fields a caller may change (None: every writable one)."""
+
+    fields: tuple[str, ...] | None = None
+    kind = "update"
+    read_only = False
+    idempotent = True
+
+    async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
+        """The whole record after the change; `updated` timestamps are now."""
+        model = self.model
+        id = args[model.id]
+        changes = {
+            name: values.normalise(model.fields[name], value) for name, value in args.items() if name != model.id
+        }
+        if not changes:
+            allowed = ", ".join(settable(self.fields, model))
+            raise ToolError(f"Nothing to change: pass at least one of {allowed}.")
+        now = values.now_text()
+        changes |= {name: now for name, field in model.fields.items() if field.auto == "updated"}
+        return self.found(await tx.update(model.name, id, changes), id)
+
+    def summary(self, args: dict[str, Any], result: Result) -> str:
+        """What changed: `Updated task 3 "Write docs": status → done.`."""
+        changed = ", ".join(f"{name} → {result[name]}" for name in args if name != self.model.id)
+        return f"Updated {self.model.label(result)}: {changed}."

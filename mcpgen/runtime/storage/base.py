@@ -1,0 +1,140 @@
+"""The Store interface every storage backend implements, the query shapes actions pass to it, and migration rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from dataclasses import field as default
+from typing import Any, Protocol
+
+from ..model import Field, Model, Record
+
+# How each field type is stored; a field whose storage class changes cannot be migrated in place.
+STORAGE_CLASS = {
+    "id": "INTEGER",
+    "string": "TEXT",
+    "text": "TEXT",
+    "enum": "TEXT",
+    "date": "TEXT",
+    "datetime": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+}
+
+
+def refusal(
+    model: str,
+    name: str,
+    field: Field,
+    stored: str | None,
+    rows: int,
+    *,
+    classes: Mapping[str, str] = STORAGE_CLASS,
+) -> str | None:
+    """Why `field` cannot replace what is stored (`stored` is None for a new field), or None if it can.
+
+    `classes` maps field types to the backend's column types (SQLite's storage classes by default).
+    """
+    wanted = classes[field.type]
+    if stored is not None and stored != wanted:
+        return (
+            f"{model}.{name}: the table stores {stored} but the spec now asks for {wanted} ({field.type}); "
+            "change it back or migrate the data by hand"
+        )
+    if stored is None and (field.type == "id" or (field.required and field.default is None and rows)):
+        return (
+            f"{model}.{name}: cannot add a required field without a default to a table with {rows} rows; "
+            "give it a default or make it optional"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which records to return and in what order.
+
+    `filters` match exactly. `order` lists (field, descending) pairs; enum fields order by the position
+    of their values in the spec, nulls always come last, and ties are broken by id ascending.
+    """
+
+    filters: Mapping[str, Any] = default(default_factory=dict)
+    order: tuple[tuple[str, bool], ...] = ()
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    """Records where any term occurs in any of `fields`, compared case-insensitively (str.casefold).
+
+    Best matches first: a record scores, for every term and every field that contains it,
+    len(fields) - index(field), so earlier fields weigh more; ties are broken by id ascending.
+    Records that score 0 are not returned.
+    """
+
+    fields: tuple[str, ...]
+    terms: tuple[str, ...]
+    limit: int | None = None
+    offset: int = 0
+
+
+class Transaction(Protocol):
+    """Reads and writes inside one transaction: all of them take effect, or none."""
+
+    async def insert(self, model: str, values: Record) -> Record:
+        """Adds a record (the store assigns the id field) and returns it as stored."""
+        ...
+
+    async def get(self, model: str, id: Any) -> Record | None:
+        """The record with this id, or None."""
+        ...
+
+    async def update(self, model: str, id: Any, values: Record) -> Record | None:
+        """Changes the given fields; returns the whole record, or None when there is no such id."""
+        ...
+
+    async def delete(self, model: str, id: Any) -> bool:
+        """Removes the record; False when there is no such id."""
+        ...
+
+    async def select(self, model: str, query: Query) -> list[Record]:
+        """The records a Query asks for, in its order."""
+        ...
+
+    async def search(self, model: str, query: TextQuery) -> list[Record]:
+        """The records a TextQuery matches, best first."""
+        ...
+
+    async def count(self, model: str, filters: Mapping[str, Any], group_by: str | None) -> dict[Any, int]:
+        """Counts matching records per value of `group_by` (without it, one key: None).
+
+        Values no record has are absent.
+        """
+        ...
+
+
+class Store(Protocol):
+    """A backend's connection to its data; one per server."""
+
+    models: Mapping[str, Model]
+
+    async def open(self) -> None:
+        """Creates missing tables and adds new nullable fields; StorageError on incompatible changes."""
+        ...
+
+    async def migrate(self, models: Mapping[str, Model]) -> None:
+        """Adopts changed models while open, with the same rules as open(); on StorageError nothing changes."""
+        ...
+
+    async def close(self) -> None:
+        """Lets go of the data (connections, files)."""
+        ...
+
+    def transaction(self, *, write: bool = True) -> AbstractAsyncContextManager[Transaction]:
+        """One transaction: committed when the block ends, rolled back when it raises.
+
+        `write=False` promises reads only, which lets a backend skip taking the write lock.
+        """
+        ...

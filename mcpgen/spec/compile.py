@@ -1,0 +1,126 @@
+"""A valid spec → the runtime's objects: models, tools (their exact definitions and actions), resources, auth."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mcp import types
+
+from mcpgen.actions import ACTIONS, Bound, Kind
+from mcpgen.fields import display_field
+from mcpgen.runtime.auth import AuthSettings
+from mcpgen.runtime.model import Field, Model
+from mcpgen.runtime.tool import Connector, Tool
+from mcpgen.spec import LoadedSpec
+from mcpgen.spec.model import AuthSpec, ModelSpec, OAuth2Scheme, Spec, ToolSpec
+from mcpgen.spec.widgets import Widget, load_widgets
+
+
+def compile_spec(loaded: LoadedSpec) -> Connector:
+    """The connector a loaded spec describes, ready to serve or to write out."""
+    spec = loaded.spec
+    widgets = load_widgets(spec.widgets, loaded.base_dir)
+    models = compile_models(spec.models)
+    tools = {name: compile_tool(spec, name, tool, models[tool.model], widgets) for name, tool in spec.tools.items()}
+    resources = {resource.uri: resource for widget in widgets.values() for resource in widget.resources()}
+    return Connector(
+        name=spec.name,
+        version=spec.version,
+        description=spec.description,
+        title=spec.title,
+        instructions=spec.instructions,
+        models=models,
+        tools=tools,
+        resources=resources,
+        auth=compile_auth(spec.auth),
+    )
+
+
+def compile_models(models: Mapping[str, ModelSpec]) -> dict[str, Model]:
+    """The runtime models: what storage and the actions need of each field."""
+    return {
+        name: Model(
+            name,
+            {
+                field_name: Field(
+                    field.type,
+                    required=field.required,
+                    default=field.default,
+                    values=tuple(field.values or ()) if field.type == "enum" else (),
+                    auto=field.auto,
+                )
+                for field_name, field in model.fields.items()
+            },
+            display=display_field(model),
+        )
+        for name, model in models.items()
+    }
+
+
+def compile_tool(spec: Spec, name: str, tool: ToolSpec, model: Model, widgets: Mapping[str, Widget]) -> Tool:
+    """One tool: its definition exactly as tools/list sends it, and its action."""
+    kind = ACTIONS[tool.action]
+    bound = Bound(name, tool, spec.models[tool.model], kind.compile(tool, model))
+    schema = kind.input_schema(bound)
+    for parameter, doc in (tool.parameters or {}).items():
+        schema["properties"][parameter]["description"] = doc
+    advertised = types.Tool(
+        name=name,
+        title=tool.title or name.replace("_", " ").capitalize(),
+        description=tool.description,
+        input_schema=schema,
+        output_schema=kind.output_schema(bound),
+        annotations=hints(kind, tool),
+        meta=_meta(spec, tool, widgets),
+    )
+    return Tool(advertised.model_dump(mode="json", by_alias=True, exclude_none=True), bound.action, tool.response)
+
+
+def compile_auth(auth: AuthSpec) -> AuthSettings:
+    """Who may call, as the runtime checks it."""
+    return AuthSettings(
+        type=auth.type,
+        token_env=auth.token_env,
+        issuer=auth.issuer,
+        jwks_url=auth.jwks_url,
+        audience=auth.audience,
+        scopes=tuple(auth.scopes),
+    )
+
+
+def _meta(spec: Spec, tool: ToolSpec, widgets: Mapping[str, Widget]) -> dict[str, Any] | None:
+    """The tool's `_meta`: its widget in both standards, and its securitySchemes (the SDK sends no top-level one)."""
+    meta: dict[str, Any] = widgets[tool.widget].tool_meta() if tool.widget else {}
+    security = schemes(tool, spec.auth)
+    if security is not None:
+        meta["securitySchemes"] = security
+    return meta or None
+
+
+def schemes(tool: ToolSpec, auth: AuthSpec) -> list[dict[str, Any]] | None:
+    """The securitySchemes a tool advertises (ChatGPT's mixed mode); None when the server has no OAuth."""
+    if auth.type != "oauth":
+        return None
+    chosen = tool.security or [OAuth2Scheme(oauth2=list(auth.scopes))]
+    return [
+        {"type": "noauth"} if scheme == "noauth" else {"type": "oauth2", "scopes": scheme.oauth2} for scheme in chosen
+    ]
+
+
+def hints(kind: Kind, tool: ToolSpec) -> types.ToolAnnotations:
+    """Hints derived from the action kind (all four, as ChatGPT asks), then the spec's justified overrides."""
+    derived = {
+        "read_only": kind.read_only,
+        "destructive": kind.destructive,
+        "idempotent": kind.idempotent,
+        "open_world": False,  # a spec's tools touch only its own store
+    }
+    if tool.annotations:
+        derived |= tool.annotations.model_dump(exclude_none=True, exclude={"why"})
+    return types.ToolAnnotations(
+        read_only_hint=derived["read_only"],
+        destructive_hint=derived["destructive"],
+        idempotent_hint=derived["idempotent"],
+        open_world_hint=derived["open_world"],
+    )
