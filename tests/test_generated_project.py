@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -71,3 +72,50 @@ async def test_it_serves_its_tools_over_http(project: Path, tmp_path: Path) -> N
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def make_serve(folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """`make serve` in `folder`, on a free port given as make's PORT from the environment (not an argument)."""
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    process = subprocess.Popen(
+        ["make", "serve"],
+        cwd=folder,
+        env={**environment, "PORT": str(port), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # make, and the server it starts, stop together
+    )
+    deadline = time.monotonic() + 600  # the first run makes .venv and installs the project
+    while True:
+        try:
+            httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).raise_for_status()
+            return process, port
+        except httpx2.TransportError:
+            assert process.poll() is None, "make serve stopped"
+            assert time.monotonic() < deadline, "make serve did not answer /healthz"
+            time.sleep(0.5)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+@pytest.mark.anyio
+async def test_a_fresh_copy_in_an_empty_folder_serves_with_make_serve(tmp_path: Path) -> None:
+    folder = tmp_path / "empty" / "kanban"
+    shutil.copytree(GOLDEN, folder, ignore=shutil.ignore_patterns(".venv", "__pycache__", "*_cache", "data"))
+    server, port = make_serve(folder, {})
+    try:
+        async with Client(f"http://127.0.0.1:{port}/mcp", mode="legacy") as client:
+            created = await client.call_tool("create_task", {"title": "Served from a fresh copy"})
+        assert not created.is_error
+    finally:
+        stop(server)
+    assert (folder / "data" / "kanban.db").is_file()  # the spec's default, relative to where it starts
+    server, port = make_serve(folder, {"KANBAN_DB": "elsewhere/board.db"})  # the spec's own variable
+    stop(server)
+    assert (folder / "elsewhere" / "board.db").is_file()

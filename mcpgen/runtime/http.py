@@ -74,6 +74,8 @@ def http_app(
         definitions = (tool.definition for tool in connector.tools.values())
         return JSONResponse(authenticator.metadata(scopes_supported(connector.auth, definitions)))
 
+    if server.connector.auth.type != "none" and server.authenticator is None:  # never serve auth unchecked
+        raise RuntimeError("a connector with auth needs server.authenticator before http_app")
     routes = [Route("/healthz", healthz, methods=["GET"])]
     routes += [Route(path, metadata, methods=["GET"]) for path in (METADATA_PATH, METADATA_PATH + "/mcp")]
     app = server.mcp.streamable_http_app(

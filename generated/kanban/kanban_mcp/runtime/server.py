@@ -115,9 +115,10 @@ class Server:
             wrong = tool.arguments.problems(args)
             if wrong:
                 return failure(f"Invalid arguments for {name}:\n" + "\n".join(f"- {line}" for line in wrong))
-            with anyio.CancelScope(shield=True):  # begin, work and commit or roll back as one unit
-                async with store.transaction(write=not tool.action.read_only) as tx:
-                    result = await tool.action.run(tx, args)
+            # One transaction, all or nothing even when the call is cancelled: SQLite and memory never suspend
+            # inside one, and PostgreSQL rolls back (or drops the connection) when a cancellation interrupts it.
+            async with store.transaction(write=not tool.action.read_only) as tx:
+                result = await tool.action.run(tx, args)
             return Outcome(tool.text(args, result), result)
         except ToolError as exc:
             return failure(str(exc))
