@@ -203,7 +203,8 @@ def main() -> None:
     parser.add_argument("--database", default="data/handwritten.db")
     options = parser.parse_args()
     app = build(options.database).streamable_http_app(streamable_http_path="/mcp")
-    uvicorn.run(app, host="127.0.0.1", port=options.port, log_level="info")
+    # The ceiling's uvicorn settings: pure-Python h11 and asyncio, no access log.
+    uvicorn.run(app, port=options.port, http="h11", loop="asyncio", access_log=False, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def _serve(options: argparse.Namespace) -> int:
     server = LiveServer(load_spec(options.spec))
     options.public_url = options.public_url or server.loaded.spec.public_url
     background = (lambda: watch(server)) if options.reload else None
-    serve(server, options, lambda: _banner(server, options), background)
+    serve(server, options, lambda: _banner(server, options), background, session_key="MCPGEN_SESSION_KEY")
     return 0
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 
 from mcpgen.dev import ledger
-from mcpgen.dev.listchanged import ListChanged
 from mcpgen.dev.view import client_view
 from mcpgen.runtime.auth import Authenticator
 from mcpgen.runtime.server import Server
@@ -15,6 +15,11 @@ from mcpgen.runtime.storage.base import Store
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.compile import compile_spec
 from mcpgen.storage import open_store
+
+if TYPE_CHECKING:
+    from mcp.server import Server as SDKServer
+
+    from mcpgen.dev.listchanged import ListChanged
 
 log = logging.getLogger("mcpgen")
 
@@ -26,9 +31,18 @@ class LiveServer(Server):
         connector = compile_spec(loaded)
         super().__init__(connector, store or open_store(loaded.spec.storage, loaded.base_dir, connector.models))
         self.loaded = loaded
-        self.list_changed = ListChanged()
-        self.listen = self.list_changed.listen
-        self.mcp.middleware.append(self.list_changed.track)
+        self.list_changed: ListChanged | None = None  # the SDK's clients (stdio, in memory), once there are any
+
+    @property
+    def mcp(self) -> SDKServer[Any]:
+        """The SDK's server, which also tells its sessions of reloads."""
+        if self.list_changed is None:
+            from mcpgen.dev.listchanged import ListChanged  # noqa: PLC0415 -- HTTP serving needs no SDK
+
+            self.list_changed = ListChanged()
+            self.listen = self.list_changed.listen
+            super().mcp.middleware.append(self.list_changed.track)
+        return super().mcp
 
     async def swap(self, loaded: LoadedSpec) -> None:
         """Serves a new version of the spec: calls in flight finish on the old tools, the next ones see the new.
@@ -46,11 +60,14 @@ class LiveServer(Server):
         elif loaded.spec.models != old.spec.models:
             await self.store.migrate(connector.models)
         self.loaded, self.connector, self.authenticator = loaded, connector, authenticator
-        await self.list_changed.announce()
+        self.changes.announce()
+        if self.list_changed is not None:
+            await self.list_changed.announce()
 
     async def stopping(self) -> None:
-        """Ends open listen streams, so shutting down does not wait on them."""
-        self.list_changed.close()
+        """Ends the SDK's open listen streams, so shutting down does not wait on them."""
+        if self.list_changed is not None:
+            self.list_changed.close()
 
     async def listed(self, client: tuple[str, str] | None, protocol: str) -> None:
         """Remembers what ChatGPT now holds, for `mcpgen diff --since-chatgpt` and the stale-call guard."""

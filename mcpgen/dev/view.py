@@ -6,26 +6,20 @@ import json
 import math
 from typing import Any
 
-from mcp_types import methods
-
 from mcpgen.runtime.tool import Connector
 
-CHATGPT_ERA = "2025-11-25"  # the handshake-era revision ChatGPT speaks
 
-
-def client_view(connector: Connector, version: str = CHATGPT_ERA) -> dict[str, Any]:
-    """The server's instructions and its tool and resource lists, shaped for `version` as the SDK sends them."""
-    tools = [tool.definition for tool in connector.tools.values()]
-    resources = [resource.definition for resource in connector.resources.values()]
+def client_view(connector: Connector) -> dict[str, Any]:
+    """The server's instructions and its tool and resource lists, exactly as tools/list and resources/list send them."""
     return {
         "instructions": connector.instructions,
-        "tools": methods.serialize_server_result("tools/list", version, {"tools": tools})["tools"],
-        "resources": methods.serialize_server_result("resources/list", version, {"resources": resources})["resources"],
+        "tools": [dict(tool.definition) for tool in connector.tools.values()],
+        "resources": [dict(resource.definition) for resource in connector.resources.values()],
     }
 
 
 def compact(value: Any) -> str:
-    """JSON as the SDK writes it: no spaces, UTF-8 kept, keys in the order given."""
+    """JSON as the server writes it: no spaces, UTF-8 kept, keys in the order given."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 

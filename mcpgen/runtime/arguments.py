@@ -1,20 +1,26 @@
-"""Checks tool arguments against the advertised inputSchema and words every problem for the model."""
+"""Checks tool arguments against the advertised inputSchema and words every problem for the model.
+
+Arguments that fit pass a validator compiled to Python code (fastjsonschema), made on a tool's first call;
+only arguments that do not are checked again by jsonschema, imported then, to say what is wrong with each.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+import warnings
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+import fastjsonschema
 
 from .values import is_date, is_datetime
 from .words import did_you_mean
 
-FORMATS = FormatChecker(formats=())
-FORMATS.checks("date")(is_date)
-FORMATS.checks("date-time")(is_datetime)
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+FORMATS: dict[str, Callable[[Any], bool]] = {"date": is_date, "date-time": is_datetime}
 _FORMAT_WORDS = {
     "date": "a date as YYYY-MM-DD",
     "date-time": "a date and time in ISO 8601, e.g. 2026-11-24T09:30:00Z",
@@ -31,20 +37,43 @@ _TYPE_WORDS = {
 }
 
 
+def full_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    """Jsonschema's validator of `schema` (JSON Schema 2020-12, the MCP dialect), with the formats checked."""
+    from jsonschema import Draft202012Validator, FormatChecker  # noqa: PLC0415 -- only wrong arguments need it
+
+    checker = FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return Draft202012Validator(schema, format_checker=checker)
+
+
 class ArgumentCheck:
-    """A tool's inputSchema, compiled once: `problems` is fast for arguments that fit, and words those that do not."""
+    """A tool's inputSchema: `problems` is fast for arguments that fit, and words those that do not."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
-        self.validator = Draft202012Validator(schema, format_checker=FORMATS)
+        self._fast: Callable[[Any], Any] | None = None
+        self._full: Draft202012Validator | None = None
+
+    def fits(self, arguments: Any) -> bool:
+        """Whether the arguments fit the schema (and storage: whole numbers of 64 bits at most)."""
+        if self._fast is None:
+            with warnings.catch_warnings():  # a pattern such as "[[a]" warns "possible nested set": valid
+                warnings.simplefilter("ignore", FutureWarning)
+                self._fast = fastjsonschema.compile(dict(self.schema), use_default=False, formats=FORMATS)
+        try:
+            self._fast(arguments)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return not _too_large(arguments)
 
     def problems(self, arguments: Any) -> list[str]:
         """One readable line per wrong argument; empty when the arguments fit the schema."""
-        if self.validator.is_valid(arguments) and not _too_large(arguments):
+        if self.fits(arguments):
             return []
-        errors = sorted(
-            self.validator.iter_errors(arguments), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
-        )
+        if self._full is None:
+            self._full = full_validator(self.schema)
+        errors = sorted(self._full.iter_errors(arguments), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
         lines = [_describe(error, self.schema) for error in errors]
         if isinstance(arguments, dict):
             flagged = {str(error.absolute_path[0]) for error in errors if error.absolute_path}

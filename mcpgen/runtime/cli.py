@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
+import socket
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import anyio
 import uvicorn
-from mcp.server.stdio import stdio_server
 
 from .auth import Authenticator
 from .env import expand
@@ -18,17 +20,23 @@ from .errors import McpgenError, UsageError
 from .http import Background, http_app, public_host, public_mcp_url
 from .options import add_arguments
 from .server import Server
+from .sessions import Sessions
 from .storage.base import Store
 from .tool import Connector
 
 
 def serve(
-    server: Server, options: argparse.Namespace, banner: Callable[[], str], background: Background | None = None
+    server: Server,
+    options: argparse.Namespace,
+    banner: Callable[[], str],
+    background: Background | None = None,
+    session_key: str = "SESSION_KEY",
 ) -> None:
     """Serves until interrupted: stdio, or HTTP on options.host:port with the checks the options ask for.
 
     Before HTTP serving starts, the store is opened once (an incompatible schema stops start-up with its reason)
-    and callers' tokens are set up; then `banner()` is printed.
+    and callers' tokens are set up; then `banner()` is printed. Session ids are signed with the key in the
+    environment variable `session_key`, which every replica behind one load balancer must share.
     """
     if options.transport == "stdio":
         anyio.run(serve_stdio, server, background)
@@ -41,10 +49,40 @@ def serve(
     if server.connector.auth.type != "none":
         server.authenticator = Authenticator(server.connector.auth, resource)
     server.resource = resource
+    key = os.environ.get(session_key) or None
     print(banner(), file=sys.stderr, flush=True)
-    app = http_app(server, hosts, options.allow_origin, background)
-    config = uvicorn.Config(app, host=options.host, port=options.port, log_level="info", timeout_graceful_shutdown=3)
-    uvicorn.Server(config).run()
+    if key is None:
+        print(
+            f"Sessions are signed with a key made at start-up: set {session_key} (the same in every replica) "
+            "to run several replicas behind one load balancer.",
+            file=sys.stderr,
+            flush=True,
+        )
+    app = http_app(server, hosts, options.allow_origin, background, Sessions(key))
+    config = uvicorn.Config(
+        app, host=options.host, port=options.port, log_level="info", access_log=False, timeout_graceful_shutdown=3
+    )
+    _Uvicorn(config, server).run()
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn, ending the notification streams as soon as it is asked to stop (they would hold it up)."""
+
+    def __init__(self, config: uvicorn.Config, served: Server) -> None:
+        super().__init__(config)
+        self.served = served
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        """Serves, remembering the loop that the signal handler hands the streams' end to."""
+        self.loop = asyncio.get_running_loop()
+        await super().serve(sockets)
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        """Stops serving: streams end now, then uvicorn waits for the requests in flight."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.served.changes.close)
+        super().handle_exit(sig, frame)
 
 
 def local_url(options: argparse.Namespace) -> str:
@@ -54,7 +92,9 @@ def local_url(options: argparse.Namespace) -> str:
 
 
 async def serve_stdio(server: Server, background: Background | None = None) -> None:
-    """Serves one client on stdin and stdout."""
+    """Serves one client on stdin and stdout, with the official SDK."""
+    from mcp.server.stdio import stdio_server  # noqa: PLC0415 -- only stdio needs the SDK
+
     sdk = server.mcp
     async with stdio_server() as (read, write), anyio.create_task_group() as tasks:
         if background is not None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from contextlib import asynccontextmanager
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Sequence
+from contextlib import AsyncExitStack
 from typing import Any
 from urllib.parse import urlsplit
 
-import anyio
-from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError, BaseUser
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -16,14 +16,26 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import ANONYMOUS, METADATA_PATH, open_to_all, scopes_supported
 from .server import Server
+from .sessions import Sessions
+from .streamable import Streamable
 
+log = logging.getLogger(__name__)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 # Browser-based clients developers debug with: MCP Inspector's web UI (its default port).
 DEBUG_ORIGINS = ("http://localhost:6274", "http://127.0.0.1:6274")
-MCP_HEADERS = ["Authorization", "Content-Type", "Last-Event-ID", "Mcp-Protocol-Version", "Mcp-Session-Id"]
+MCP_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Last-Event-ID",
+    "Mcp-Protocol-Version",
+    "Mcp-Session-Id",
+    "Mcp-Method",
+    "Mcp-Name",
+]
 Background = Callable[[], Coroutine[Any, Any, None]]  # a task that runs while serving (hot reload)
 
 
@@ -37,29 +49,102 @@ def public_host(public_url: str) -> str:
     return urlsplit(public_url).netloc
 
 
-def security(allowed_hosts: Sequence[str] = ()) -> TransportSecuritySettings:
-    """DNS-rebinding protection: local hosts plus the ones named (a tunnel's host), nothing else."""
-    hosts = [*LOCAL_HOSTS, *allowed_hosts]
-    return TransportSecuritySettings(
-        enable_dns_rebinding_protection=True,
-        allowed_hosts=[pattern for host in hosts for pattern in (host, f"{host}:*")],
-        allowed_origins=[
-            f"{scheme}://{host}{port}" for host in hosts for scheme in ("http", "https") for port in ("", ":*")
-        ],
-    )
-
-
 def http_app(
     server: Server,
     allowed_hosts: Sequence[str] = (),
     allow_origins: Sequence[str] = (),
     background: Background | None = None,
-) -> Starlette:
+    sessions: Sessions | None = None,
+) -> ASGIApp:
     """MCP at /mcp (both protocol eras), /healthz and the OAuth metadata; `background` runs while serving.
 
-    CORS lets MCP Inspector's web UI (and `allow_origins`) call it from a browser, and nothing else. Callers of
-    /mcp are checked by `server.authenticator`, whatever it is at the time of the request.
+    DNS-rebinding protection: /mcp answers only requests for local hosts and `allowed_hosts` (a tunnel's), from
+    no browser origin but theirs. CORS lets MCP Inspector's web UI (and `allow_origins`) call it from a browser.
+    Callers of /mcp are checked by `server.authenticator`, whatever it is at the time of the request.
     """
+    if server.connector.auth.type != "none" and server.authenticator is None:  # never serve auth unchecked
+        raise RuntimeError("a connector with auth needs server.authenticator before http_app")
+    endpoint = Streamable(server, sessions or Sessions())
+    guarded = AuthenticationMiddleware(
+        endpoint, backend=_Tokens(server), on_error=lambda _, exc: _challenge(server, exc)
+    )
+    app = _App(server, guarded, _others(server), [*LOCAL_HOSTS, *allowed_hosts], background)
+    return CORSMiddleware(
+        app,
+        allow_origins=[*DEBUG_ORIGINS, *allow_origins],
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=MCP_HEADERS,
+        expose_headers=["Mcp-Session-Id", "Mcp-Protocol-Version", "WWW-Authenticate"],
+    )
+
+
+class _App:
+    """/mcp straight to its endpoint, behind the host and origin checks; the rest through Starlette."""
+
+    def __init__(
+        self, server: Server, mcp: ASGIApp, others: ASGIApp, hosts: list[str], background: Background | None
+    ) -> None:
+        self.server, self.mcp, self.others, self.background = server, mcp, others, background
+        self.hosts = {_hostname(host) for host in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in ("/mcp", "/mcp/"):
+            refusal = self._refusal(scope)
+            if refusal is None:
+                await self.mcp(scope, receive, send)
+            else:
+                await Response(refusal[1], refusal[0])(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        else:
+            await self.others(scope, receive, send)
+
+    def _refusal(self, scope: Scope) -> tuple[int, str] | None:
+        """421 for a Host this server is not, 403 for a browser page of another site (DNS rebinding)."""
+        host = origin = None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1")
+            elif name == b"origin":
+                origin = value.decode("latin-1")
+        if host is None or _hostname(host) not in self.hosts:
+            return 421, "Invalid Host header"
+        if origin is not None:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or _hostname(parts.netloc) not in self.hosts:
+                return 403, "Invalid Origin header"
+        return None
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        """Opens the store for as long as the server serves, and runs the background task meanwhile."""
+        await receive()  # lifespan.startup
+        async with AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(self.server.running())
+            except Exception as exc:
+                log.exception("the server cannot start")
+                await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                return
+            self.server.changes.open()
+            task = asyncio.ensure_future(self.background()) if self.background is not None else None
+            await send({"type": "lifespan.startup.complete"})
+            await receive()  # lifespan.shutdown
+            self.server.changes.close()
+            if task is not None:
+                task.cancel()
+        await send({"type": "lifespan.shutdown.complete"})
+
+
+def _hostname(host: str) -> str:
+    """`abc.example:8443` → `abc.example`, `[::1]:80` → `[::1]`, lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def _others(server: Server) -> Starlette:
+    """/healthz, and the protected resource metadata of OAuth (RFC 9728) under both of its paths."""
 
     async def healthz(request: Request) -> JSONResponse:
         connector = server.connector
@@ -74,37 +159,9 @@ def http_app(
         definitions = (tool.definition for tool in connector.tools.values())
         return JSONResponse(authenticator.metadata(scopes_supported(connector.auth, definitions)))
 
-    if server.connector.auth.type != "none" and server.authenticator is None:  # never serve auth unchecked
-        raise RuntimeError("a connector with auth needs server.authenticator before http_app")
     routes = [Route("/healthz", healthz, methods=["GET"])]
     routes += [Route(path, metadata, methods=["GET"]) for path in (METADATA_PATH, METADATA_PATH + "/mcp")]
-    app = server.mcp.streamable_http_app(
-        streamable_http_path="/mcp",
-        transport_security=security(allowed_hosts),
-        custom_starlette_routes=routes,
-    )
-    app.add_middleware(
-        AuthenticationMiddleware, backend=_Tokens(server), on_error=lambda conn, exc: _challenge(server, exc)
-    )
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=[*DEBUG_ORIGINS, *allow_origins],
-        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-        allow_headers=MCP_HEADERS,
-        expose_headers=["Mcp-Session-Id", "Mcp-Protocol-Version", "WWW-Authenticate"],
-    )
-    if background is not None:
-        serving = app.router.lifespan_context  # runs the session manager, which opens the store
-
-        @asynccontextmanager
-        async def lifespan(app: Starlette) -> AsyncIterator[Any]:
-            async with serving(app) as state, anyio.create_task_group() as tasks:
-                tasks.start_soon(background)
-                yield state
-                tasks.cancel_scope.cancel()
-
-        app.router.lifespan_context = lifespan
-    return app
+    return Starlette(routes=routes)
 
 
 class _Tokens(AuthenticationBackend):
@@ -117,9 +174,9 @@ class _Tokens(AuthenticationBackend):
         self.server = server
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
-        """None (no check) off /mcp and without auth; the identity; or AuthenticationError with the reason."""
+        """None (no check) without auth and for preflights; the identity; or AuthenticationError with the reason."""
         authenticator = self.server.authenticator
-        if authenticator is None or conn.scope["path"] != "/mcp" or conn.scope.get("method") == "OPTIONS":
+        if authenticator is None or conn.scope.get("method") == "OPTIONS":
             return None
         header = conn.headers.get("authorization")
         if authenticator.settings.type == "bearer":

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
-import jsonschema
 from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 import mcpgen.fields
 from mcpgen.actions import ACTIONS, Bound, Kind
 from mcpgen.errors import Problem, did_you_mean
-from mcpgen.runtime.arguments import FORMATS
+from mcpgen.runtime.arguments import full_validator
 from mcpgen.spec.loader import Path, Positions, dotted
 from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, ModelSpec, Spec, ToolSpec
 from mcpgen.spec.shape import name_hint, shape_problems, shown
@@ -216,16 +218,20 @@ class _CrossCheck:
             except re.error as exc:
                 yield self.at.problem((*path, "pattern"), f"not a valid regular expression: {exc}")
                 return
-        validator = jsonschema.Draft202012Validator(mcpgen.fields.value_schema(field), format_checker=FORMATS)
+        if field.default is None and not field.examples:
+            return
+        validator = full_validator(mcpgen.fields.value_schema(field))
         if field.default is not None and kind != "id" and not field.auto:
             yield from self.value((*path, "default"), field, validator, field.default, "default")
         for index, example in enumerate(field.examples or []):
             yield from self.value((*path, "examples", index), field, validator, example, "example")
 
     def value(
-        self, path: Path, field: FieldSpec, validator: jsonschema.Draft202012Validator, value: Any, what: str
+        self, path: Path, field: FieldSpec, validator: Draft202012Validator, value: Any, what: str
     ) -> Iterator[Problem]:
-        error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+        from jsonschema.exceptions import best_match  # noqa: PLC0415 -- full_validator has imported jsonschema
+
+        error = best_match(validator.iter_errors(value))
         if error is None:
             return
         if field.type == "enum" and field.values and isinstance(value, str):

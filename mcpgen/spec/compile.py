@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mcp import types
-
 from mcpgen.actions import ACTIONS, Bound, Kind
 from mcpgen.fields import display_field
 from mcpgen.runtime.auth import AuthSettings
@@ -65,16 +63,17 @@ def compile_tool(spec: Spec, name: str, tool: ToolSpec, model: Model, widgets: M
     schema = kind.input_schema(bound)
     for parameter, doc in (tool.parameters or {}).items():
         schema["properties"][parameter]["description"] = doc
-    advertised = types.Tool(
-        name=name,
-        title=tool.title or name.replace("_", " ").capitalize(),
-        description=tool.description,
-        input_schema=schema,
-        output_schema=kind.output_schema(bound),
-        annotations=hints(kind, tool),
-        meta=_meta(spec, tool, widgets),
-    )
-    return Tool(advertised.model_dump(mode="json", by_alias=True, exclude_none=True), bound.action, tool.response)
+    definition = {
+        "name": name,
+        "title": tool.title or name.replace("_", " ").capitalize(),
+        "description": tool.description,
+        "inputSchema": schema,
+        "outputSchema": kind.output_schema(bound),
+        "annotations": hints(kind, tool),
+    }
+    if meta := _meta(spec, tool, widgets):
+        definition["_meta"] = meta
+    return Tool(definition, bound.action, tool.response)
 
 
 def compile_auth(auth: AuthSpec) -> AuthSettings:
@@ -108,7 +107,7 @@ def schemes(tool: ToolSpec, auth: AuthSpec) -> list[dict[str, Any]] | None:
     ]
 
 
-def hints(kind: Kind, tool: ToolSpec) -> types.ToolAnnotations:
+def hints(kind: Kind, tool: ToolSpec) -> dict[str, bool]:
     """Hints derived from the action kind (all four, as ChatGPT asks), then the spec's justified overrides."""
     derived = {
         "read_only": kind.read_only,
@@ -118,9 +117,9 @@ def hints(kind: Kind, tool: ToolSpec) -> types.ToolAnnotations:
     }
     if tool.annotations:
         derived |= tool.annotations.model_dump(exclude_none=True, exclude={"why"})
-    return types.ToolAnnotations(
-        read_only_hint=derived["read_only"],
-        destructive_hint=derived["destructive"],
-        idempotent_hint=derived["idempotent"],
-        open_world_hint=derived["open_world"],
-    )
+    return {
+        "readOnlyHint": derived["read_only"],
+        "destructiveHint": derived["destructive"],
+        "idempotentHint": derived["idempotent"],
+        "openWorldHint": derived["open_world"],
+    }

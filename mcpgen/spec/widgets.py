@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mcp import types
-
 from mcpgen.runtime.resources import Resource
 from mcpgen.spec.model import WidgetSpec
 
@@ -80,20 +78,30 @@ class Widget:
         if self.spec.description:
             sky_meta["openai/widgetDescription"] = self.spec.description
         described = {"description": self.spec.description} if self.spec.description else {}
-        resources = [
-            types.Resource(
-                uri=self.app_uri, name=self.name, title=title, mime_type=MCP_APP, meta=app_meta, **described
+        return [
+            Resource(
+                {
+                    "name": self.name,
+                    "title": title,
+                    "uri": self.app_uri,
+                    **described,
+                    "mimeType": MCP_APP,
+                    "_meta": app_meta,
+                },
+                self.html,
             ),
-            types.Resource(
-                uri=self.skybridge_uri,
-                name=f"{self.name}-skybridge",
-                title=title,
-                mime_type=SKYBRIDGE,
-                meta=sky_meta,
-                **described,
+            Resource(
+                {
+                    "name": f"{self.name}-skybridge",
+                    "title": title,
+                    "uri": self.skybridge_uri,
+                    **described,
+                    "mimeType": SKYBRIDGE,
+                    "_meta": sky_meta,
+                },
+                self.html,
             ),
         ]
-        return [Resource(r.model_dump(mode="json", by_alias=True, exclude_none=True), self.html) for r in resources]
 
 
 def load_widgets(widgets: Mapping[str, WidgetSpec], base_dir: Path) -> dict[str, Widget]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from .auth import LOCAL, Authenticator, Identity, refusal
+from .changes import Changes
 from .errors import ToolError
 from .storage.base import Store
 from .tool import Connector
@@ -33,11 +34,9 @@ class Outcome:
 
     def as_json(self) -> dict[str, Any]:
         """The CallToolResult as it goes over the wire."""
-        result: dict[str, Any] = {"content": [{"type": "text", "text": self.text}]}
+        result: dict[str, Any] = {"content": [{"type": "text", "text": self.text}], "isError": self.error}
         if self.structured is not None:
             result["structuredContent"] = self.structured
-        if self.error:
-            result["isError"] = True
         if self.meta:
             result["_meta"] = self.meta
         return result
@@ -64,6 +63,7 @@ class Server:
         self._retired: list[Store] = []  # stores replaced while serving, closed when serving ends
         self._mcp: SDKServer[Any] | None = None
         self.listen: Any = None  # an SDK ListenHandler, to serve 2026-07-28 subscriptions (set before `mcp`)
+        self.changes = Changes()  # the HTTP streams that hear of tool list changes
 
     @property
     def mcp(self) -> SDKServer[Any]:

@@ -28,11 +28,17 @@ class Table:
         self.key = quote(model.id)
         self.columns = ", ".join(map(quote, model.fields))
         self.names = tuple(model.fields)
-        self.readers = tuple(reader(field) for field in model.fields.values())
+        # Only these columns can come back in another type than the field's (booleans as 0 and 1, say).
+        self.converted = tuple(
+            (name, read) for name, field in model.fields.items() if (read := reader(field)) is not _same
+        )
 
     def record(self, row: tuple[Any, ...]) -> Record:
         """A row read back as a record of the field's Python types."""
-        return {name: read(value) for name, read, value in zip(self.names, self.readers, row, strict=True)}
+        record = dict(zip(self.names, row, strict=True))
+        for name, read in self.converted:
+            record[name] = read(record[name])
+        return record
 
 
 def tables(models: Mapping[str, Model]) -> dict[str, Table]:

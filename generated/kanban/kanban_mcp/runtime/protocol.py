@@ -1,0 +1,160 @@
+"""MCP's methods over JSON-RPC for a Server, in both protocol eras, as the official SDK answers them.
+
+The handshake era (2024-11-05 … 2025-11-25: `initialize`, then a session) and the 2026-07-28 revision (every
+request carries its `_meta` envelope; results say `resultType` and who answered) share everything but those
+envelopes. Answers that never change between reloads (the tool and resource lists) are encoded once per
+connector and era.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from .auth import Identity
+from .server import Server
+from .tool import Connector
+
+LEGACY = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")  # newest last: what other offers get
+MODERN = "2026-07-28"
+SERVER_INFO = "io.modelcontextprotocol/serverInfo"
+CLIENT_INFO = "io.modelcontextprotocol/clientInfo"
+CACHEABLE = {"tools/list", "resources/list", "resources/read", "server/discover"}
+
+
+class RpcError(Exception):
+    """A JSON-RPC error answer: its code, message and (optional) data."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.data = code, message, data
+
+    def body(self) -> dict[str, Any]:
+        """The `error` member."""
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            error["data"] = self.data
+        return error
+
+
+def invalid_params() -> RpcError:
+    """What the SDK answers for params that do not fit the method."""
+    return RpcError(-32602, "Invalid request parameters", "")
+
+
+def not_found(method: str) -> RpcError:
+    """A method this server does not have (in this era)."""
+    return RpcError(-32601, "Method not found", method)
+
+
+def negotiate(offered: Any) -> str:
+    """The handshake-era version to speak: the client's, when it is one of ours, else the newest."""
+    return offered if offered in LEGACY else LEGACY[-1]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a request: the protocol version it speaks, its name and version if it said, its identity."""
+
+    protocol: str
+    client: tuple[str, str] | None
+    identity: Identity
+
+
+class Protocol:
+    """Answers a Server's MCP requests; `answer` returns the encoded `result` member."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self._for: Connector | None = None
+        self._lists: dict[tuple[str, bool], bytes] = {}
+
+    def server_info(self) -> dict[str, Any]:
+        """`serverInfo`: the connector's name and version (and title, description)."""
+        connector = self.server.connector
+        info: dict[str, Any] = {"name": connector.name}
+        if connector.title:
+            info["title"] = connector.title
+        info["version"] = connector.version
+        if connector.description:
+            info["description"] = connector.description
+        return info
+
+    def initialize(self, params: Any) -> tuple[bytes, str]:
+        """The handshake: the encoded result and the version agreed on."""
+        if not isinstance(params, dict) or not isinstance(params.get("capabilities", {}), dict):
+            raise invalid_params()
+        version = negotiate(params.get("protocolVersion"))
+        result: dict[str, Any] = {
+            "capabilities": {"resources": {"listChanged": False, "subscribe": False}, "tools": {"listChanged": True}}
+        }
+        if self.server.connector.instructions is not None:
+            result["instructions"] = self.server.connector.instructions
+        result |= {"protocolVersion": version, "serverInfo": self.server_info()}
+        return orjson.dumps(result), version
+
+    async def answer(self, method: str, params: Any, caller: Caller) -> bytes:
+        """The encoded result of one request; RpcError for the error answers."""
+        if params is not None and not isinstance(params, dict):
+            raise invalid_params()
+        params, modern = params or {}, caller.protocol == MODERN
+        if method == "tools/call":
+            return self._encoded(await self._call(params, caller.identity), "tools/call", modern)
+        if method == "tools/list":
+            await self.server.listed(caller.client, caller.protocol)
+            return self._list(method, modern)
+        if method == "resources/list":
+            return self._list(method, modern)
+        if method == "resources/read":
+            return self._encoded(self._read(params), method, modern)
+        if method == "ping" and not modern:
+            return b"{}"
+        if method == "server/discover" and modern:
+            return self._encoded(self._discover(), method, modern)
+        raise not_found(method)
+
+    async def _call(self, params: dict[str, Any], identity: Identity) -> dict[str, Any]:
+        name, arguments = params.get("name"), params.get("arguments")
+        if not isinstance(name, str) or not isinstance(arguments, dict | None):
+            raise invalid_params()
+        return (await self.server.call(name, arguments, identity)).as_json()
+
+    def _read(self, params: dict[str, Any]) -> dict[str, Any]:
+        uri = params.get("uri")
+        if not isinstance(uri, str):
+            raise invalid_params()
+        resource = self.server.connector.resources.get(uri)
+        if resource is None:
+            raise RpcError(-32602, f"Unknown resource {uri}")
+        return {"contents": [resource.contents()]}
+
+    def _discover(self) -> dict[str, Any]:
+        capabilities = {"resources": {"listChanged": True, "subscribe": True}, "tools": {"listChanged": True}}
+        result: dict[str, Any] = {"capabilities": capabilities}
+        if self.server.connector.instructions is not None:
+            result["instructions"] = self.server.connector.instructions
+        return result | {"supportedVersions": [MODERN]}
+
+    def _list(self, method: str, modern: bool) -> bytes:
+        connector = self.server.connector
+        if connector is not self._for:  # a reload: encode the lists of the new connector
+            self._lists, self._for = {}, connector
+        encoded = self._lists.get((method, modern))
+        if encoded is None:
+            if method == "tools/list":
+                result = {"tools": [tool.definition for tool in connector.tools.values()]}
+            else:
+                result = {"resources": [resource.definition for resource in connector.resources.values()]}
+            encoded = self._lists[(method, modern)] = self._encoded(result, method, modern)
+        return encoded
+
+    def _encoded(self, result: dict[str, Any], method: str, modern: bool) -> bytes:
+        """The result as the era sends it: the 2026 revision adds resultType, caching hints and who answered."""
+        if modern:
+            result = {**result, "resultType": "complete"}
+            if method in CACHEABLE:
+                result |= {"ttlMs": 0, "cacheScope": "private"}
+            result["_meta"] = {**result.get("_meta", {}), SERVER_INFO: self.server_info()}
+        return orjson.dumps(result)
