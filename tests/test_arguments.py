@@ -1,4 +1,5 @@
-"""Tool arguments: the compiled validator on the accept path agrees with jsonschema on every schema mcpgen emits."""
+"""Tool arguments: what the compiled check on the accept path lets in, jsonschema lets in, for every schema mcpgen
+emits (fastjsonschema reads `$` in patterns more strictly: then jsonschema, the reference, decides)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def schemas(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(tool.definition["inputSchema"]) for tool in compile_spec(loaded).tools.values()]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=specs(), data=st.data())
 def test_the_fast_check_accepts_exactly_what_jsonschema_accepts(spec: dict[str, Any], data: st.DataObject) -> None:
     for schema in schemas(spec):

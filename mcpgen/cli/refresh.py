@@ -113,7 +113,7 @@ def _diff(options: argparse.Namespace) -> int:
         listing = ledger.read_listing(loaded)
         if listing is None:
             print(
-                f"mcpgen: ChatGPT has not listed the tools yet (nothing in {ledger.chatgpt_path(loaded)})",
+                f"mcpgen: ChatGPT has not listed the tools yet (nothing in {ledger.listing_place(loaded)})",
                 file=sys.stderr,
             )
             return 2

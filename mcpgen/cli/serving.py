@@ -40,13 +40,16 @@ def add(verbs: Any) -> None:
 
 def _serve(options: argparse.Namespace) -> int:
     from mcpgen.dev.live import LiveServer
-    from mcpgen.dev.reload import watch
     from mcpgen.runtime.cli import serve
     from mcpgen.spec import load_spec
 
     server = LiveServer(load_spec(options.spec))
     options.public_url = options.public_url or server.loaded.spec.public_url
-    background = (lambda: watch(server)) if options.reload else None
+    background = None
+    if options.reload:
+        from mcpgen.dev.reload import watch
+
+        background = lambda: watch(server)  # noqa: E731
     serve(server, options, lambda: _banner(server, options), background, session_key="MCPGEN_SESSION_KEY")
     return 0
 

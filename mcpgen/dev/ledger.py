@@ -14,6 +14,7 @@ from mcpgen.spec import LoadedSpec
 
 CHATGPT = "openai-mcp"  # the clientInfo.name ChatGPT initializes with
 LOCK_FORMAT = 1
+LISTINGS = "mcpgen_chatgpt_listings"  # on PostgreSQL, so that every replica records and reads the same
 
 
 def lock_path(loaded: LoadedSpec) -> Path:
@@ -30,8 +31,15 @@ def data_dir(loaded: LoadedSpec) -> Path:
 
 
 def chatgpt_path(loaded: LoadedSpec) -> Path:
-    """Where the view ChatGPT last listed is recorded."""
+    """Where the view ChatGPT last listed is recorded (on SQLite and memory; PostgreSQL keeps it in the database)."""
     return data_dir(loaded) / f"{loaded.spec.name}.chatgpt.json"
+
+
+def listing_place(loaded: LoadedSpec) -> str:
+    """Where ChatGPT's last listing is kept, for messages."""
+    if loaded.spec.storage.backend == "postgres":
+        return f"the table {LISTINGS} of the PostgreSQL schema {loaded.spec.storage.schema_name or 'public'}"
+    return str(chatgpt_path(loaded))
 
 
 def refresh_step(loaded: LoadedSpec) -> str:
@@ -53,26 +61,62 @@ def read_lock(loaded: LoadedSpec) -> dict[str, Any] | None:
     return _read_view(lock_path(loaded))
 
 
-def record_listing(loaded: LoadedSpec, view: dict[str, Any], client_version: str, protocol: str) -> Path:
+def record_listing(loaded: LoadedSpec, view: dict[str, Any], client_version: str, protocol: str) -> None:
     """Remembers the view a ChatGPT client was just given."""
-    path = chatgpt_path(loaded)
     document = {
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "client": {"name": CHATGPT, "version": client_version},
         "protocol_version": protocol,
         "view": view,
     }
-    _write(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    return path
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if loaded.spec.storage.backend == "postgres":
+        with _database(loaded) as db:
+            db.execute(f"CREATE TABLE IF NOT EXISTS {LISTINGS} (connector TEXT PRIMARY KEY, document TEXT NOT NULL)")
+            db.execute(
+                f"INSERT INTO {LISTINGS} VALUES (%s, %s) ON CONFLICT (connector) DO UPDATE SET document = %s",
+                [loaded.spec.name, text, text],
+            )
+    else:
+        _write(chatgpt_path(loaded), text)
 
 
 def read_listing(loaded: LoadedSpec) -> dict[str, Any] | None:
     """The whole record of ChatGPT's last listing (with when it happened), or None."""
     try:
-        document: dict[str, Any] = json.loads(chatgpt_path(loaded).read_text(encoding="utf-8"))
+        if loaded.spec.storage.backend == "postgres":
+            text = _listed(loaded)
+            if text is None:
+                return None
+        else:
+            text = chatgpt_path(loaded).read_text(encoding="utf-8")
+        document: dict[str, Any] = json.loads(text)
     except (OSError, ValueError):
         return None
     return document if isinstance(document.get("view"), dict) else None
+
+
+def _database(loaded: LoadedSpec) -> Any:
+    """A connection to the spec's PostgreSQL database, in its schema (psycopg is there with the backend)."""
+    import psycopg  # noqa: PLC0415 -- only PostgreSQL specs get here
+
+    storage = loaded.spec.storage
+    db = psycopg.connect(storage.url or "", autocommit=True, connect_timeout=10)
+    db.execute(f'SET search_path TO "{(storage.schema_name or "public").replace(chr(34), chr(34) * 2)}"')
+    return db
+
+
+def _listed(loaded: LoadedSpec) -> str | None:
+    import psycopg  # noqa: PLC0415 -- only PostgreSQL specs get here
+
+    try:
+        with _database(loaded) as db:
+            row = db.execute(f"SELECT document FROM {LISTINGS} WHERE connector = %s", [loaded.spec.name]).fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
+    except psycopg.Error as exc:
+        raise OSError(f"cannot read ChatGPT's listing from PostgreSQL: {type(exc).__name__}") from exc
+    return str(row[0]) if row else None
 
 
 def stale_call(loaded: LoadedSpec, name: str, view: dict[str, Any]) -> str | None:

@@ -76,7 +76,7 @@ class LiveServer(Server):
         loaded, view = self.loaded, client_view(self.connector)
         try:
             await anyio.to_thread.run_sync(ledger.record_listing, loaded, view, client[1], protocol)
-        except OSError as exc:
+        except Exception as exc:  # recording must never fail the listing
             log.warning("could not record ChatGPT's tool listing: %s", exc)
 
     async def unknown(self, name: str) -> str:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
-import jwt
 from starlette.authentication import BaseUser
 
 from .errors import AuthError
@@ -65,9 +64,12 @@ class Authenticator:
         self._token = os.environ.get(settings.token_env or "", "") if settings.type == "bearer" else ""
         if settings.type == "bearer" and not self._token:
             raise AuthError(f"bearer auth needs the token in ${settings.token_env}, which is not set")
-        issuer = (settings.issuer or "").rstrip("/")
-        jwks = settings.jwks_url or f"{issuer}/.well-known/jwks.json"
-        self._keys = jwt.PyJWKClient(jwks) if settings.type == "oauth" else None
+        self._keys: Any = None
+        if settings.type == "oauth":
+            import jwt  # noqa: PLC0415 -- only OAuth needs it (and cryptography, which it loads)
+
+            issuer = (settings.issuer or "").rstrip("/")
+            self._keys = jwt.PyJWKClient(settings.jwks_url or f"{issuer}/.well-known/jwks.json")
 
     def bearer_accepts(self, authorization: str | None) -> bool:
         """bearer: whether the header carries the shared token (compared in constant time)."""
@@ -85,6 +87,8 @@ class Authenticator:
         token = _token(authorization)
         if token is None or self._keys is None:
             return ANONYMOUS
+        import jwt  # noqa: PLC0415 -- imported already by __init__
+
         try:
             key = self._keys.get_signing_key_from_jwt(token).key
             claims: dict[str, Any] = jwt.decode(

@@ -8,35 +8,23 @@ connector and era.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from .auth import Identity
+from .jsonrpc import RpcError
 from .server import Server
 from .tool import Connector
 
+log = logging.getLogger(__name__)
 LEGACY = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")  # newest last: what other offers get
 MODERN = "2026-07-28"
 SERVER_INFO = "io.modelcontextprotocol/serverInfo"
 CLIENT_INFO = "io.modelcontextprotocol/clientInfo"
 CACHEABLE = {"tools/list", "resources/list", "resources/read", "server/discover"}
-
-
-class RpcError(Exception):
-    """A JSON-RPC error answer: its code, message and (optional) data."""
-
-    def __init__(self, code: int, message: str, data: Any = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.data = code, message, data
-
-    def body(self) -> dict[str, Any]:
-        """The `error` member."""
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.data is not None:
-            error["data"] = self.data
-        return error
 
 
 def invalid_params() -> RpcError:
@@ -96,7 +84,16 @@ class Protocol:
         return orjson.dumps(result), version
 
     async def answer(self, method: str, params: Any, caller: Caller) -> bytes:
-        """The encoded result of one request; RpcError for the error answers."""
+        """The encoded result of one request; RpcError for the error answers (never anything else)."""
+        try:
+            return await self._answer(method, params, caller)
+        except RpcError:
+            raise
+        except Exception as exc:  # tool calls never raise: this is a bug, logged, and masked for the client
+            log.exception("%s failed", method)
+            raise RpcError(-32603, "Internal server error") from exc
+
+    async def _answer(self, method: str, params: Any, caller: Caller) -> bytes:
         if params is not None and not isinstance(params, dict):
             raise invalid_params()
         params, modern = params or {}, caller.protocol == MODERN

@@ -11,12 +11,12 @@ import jinja2
 from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
+    pass
 
 import mcpgen.fields
 from mcpgen.actions import ACTIONS, Bound, Kind
 from mcpgen.errors import Problem, did_you_mean
-from mcpgen.runtime.arguments import full_validator
+from mcpgen.runtime.arguments import ArgumentCheck, full_validator
 from mcpgen.spec.loader import Path, Positions, dotted
 from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, ModelSpec, Spec, ToolSpec
 from mcpgen.spec.shape import name_hint, shape_problems, shown
@@ -218,20 +218,18 @@ class _CrossCheck:
             except re.error as exc:
                 yield self.at.problem((*path, "pattern"), f"not a valid regular expression: {exc}")
                 return
-        if field.default is None and not field.examples:
-            return
-        validator = full_validator(mcpgen.fields.value_schema(field))
+        check = ArgumentCheck(mcpgen.fields.value_schema(field))
         if field.default is not None and kind != "id" and not field.auto:
-            yield from self.value((*path, "default"), field, validator, field.default, "default")
+            yield from self.value((*path, "default"), field, check, field.default, "default")
         for index, example in enumerate(field.examples or []):
-            yield from self.value((*path, "examples", index), field, validator, example, "example")
+            yield from self.value((*path, "examples", index), field, check, example, "example")
 
-    def value(
-        self, path: Path, field: FieldSpec, validator: Draft202012Validator, value: Any, what: str
-    ) -> Iterator[Problem]:
-        from jsonschema.exceptions import best_match  # noqa: PLC0415 -- full_validator has imported jsonschema
+    def value(self, path: Path, field: FieldSpec, check: ArgumentCheck, value: Any, what: str) -> Iterator[Problem]:
+        if check.fits(value):  # compiled: jsonschema is only needed to word a value that does not fit
+            return
+        from jsonschema.exceptions import best_match  # noqa: PLC0415
 
-        error = best_match(validator.iter_errors(value))
+        error = best_match(full_validator(check.schema).iter_errors(value))
         if error is None:
             return
         if field.type == "enum" and field.values and isinstance(value, str):

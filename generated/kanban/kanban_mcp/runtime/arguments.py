@@ -63,17 +63,17 @@ class ArgumentCheck:
                 self._fast = fastjsonschema.compile(dict(self.schema), use_default=False, formats=FORMATS)
         try:
             self._fast(arguments)
-        except fastjsonschema.JsonSchemaException:
-            return False
+        except fastjsonschema.JsonSchemaException:  # jsonschema decides: the two differ on a few patterns
+            return self._jsonschema().is_valid(arguments) and not _too_large(arguments)
         return not _too_large(arguments)
 
     def problems(self, arguments: Any) -> list[str]:
         """One readable line per wrong argument; empty when the arguments fit the schema."""
         if self.fits(arguments):
             return []
-        if self._full is None:
-            self._full = full_validator(self.schema)
-        errors = sorted(self._full.iter_errors(arguments), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+        errors = sorted(
+            self._jsonschema().iter_errors(arguments), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
+        )
         lines = [_describe(error, self.schema) for error in errors]
         if isinstance(arguments, dict):
             flagged = {str(error.absolute_path[0]) for error in errors if error.absolute_path}
@@ -83,6 +83,11 @@ class ArgumentCheck:
                 if _beyond_64_bits(value) and name not in flagged
             ]
         return lines
+
+    def _jsonschema(self) -> Draft202012Validator:
+        if self._full is None:
+            self._full = full_validator(self.schema)
+        return self._full
 
 
 def _beyond_64_bits(value: Any) -> bool:

@@ -15,12 +15,13 @@ from typing import Any
 import orjson
 from starlette.types import Receive, Scope, Send
 
+from . import jsonrpc
 from .auth import ANONYMOUS, LOCAL, Identity
-from .protocol import CLIENT_INFO, LEGACY, MODERN, SERVER_INFO, Caller, Protocol, RpcError, invalid_params
+from .jsonrpc import JSON, Headers, RpcError
+from .protocol import CLIENT_INFO, LEGACY, MODERN, SERVER_INFO, Caller, Protocol, invalid_params
 from .server import Server
 from .sessions import Session, Sessions
 
-MAX_BODY = 4 * 1024 * 1024  # bytes a request body may have (413 beyond)
 KEEPALIVE = 15.0  # seconds between comments on an idle stream, so proxies keep it open
 PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion"
 CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities"
@@ -28,13 +29,11 @@ SUBSCRIPTION = "io.modelcontextprotocol/subscriptionId"
 ROUTING = (b"mcp-protocol-version", b"mcp-method", b"mcp-name")
 NAMED = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}  # what Mcp-Name must repeat
 HTTP_STATUS = {-32700: 400, -32600: 400, -32602: 400, -32020: 400, -32021: 400, -32022: 400, -32601: 404}
-JSON = (b"content-type", b"application/json")
 SSE = [
     (b"content-type", b"text/event-stream"),
     (b"cache-control", b"no-cache, no-transform"),
     (b"x-accel-buffering", b"no"),
 ]
-Headers = dict[bytes, bytes]
 
 
 class Streamable:
@@ -58,30 +57,30 @@ class Streamable:
             await self._delete(scope, headers, send)
         else:
             allow = [(b"allow", b"GET, POST, DELETE")]
-            await _reply(send, 405, _error(None, RpcError(-32600, "Method Not Allowed")), allow)
+            await jsonrpc.reply(send, 405, jsonrpc.error(None, RpcError(-32600, "Method Not Allowed")), allow)
 
     # --- the handshake era ---------------------------------------------------------------------------------
 
     async def _post(self, scope: Scope, headers: Headers, receive: Receive, send: Send) -> None:
         if not headers.get(b"content-type", b"").lower().startswith(b"application/json"):
-            await _text(send, 400, b"Invalid Content-Type header")
+            await jsonrpc.text(send, 400, b"Invalid Content-Type header")
             return
-        if not _accepts(headers, b"application/json"):
+        if not jsonrpc.accepts(headers, b"application/json"):
             refused = RpcError(-32600, "Not Acceptable: Client must accept application/json")
-            await _reply(send, 406, _error(None, refused))
+            await jsonrpc.reply(send, 406, jsonrpc.error(None, refused))
             return
-        body = await _body(scope, receive, send)
+        body = await jsonrpc.body(receive, send)
         if body is None:
             return
         try:
             message = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
-            await _reply(send, 400, _error(None, RpcError(-32700, f"Parse error: {exc}")))
+            await jsonrpc.reply(send, 400, jsonrpc.error(None, RpcError(-32700, f"Parse error: {exc}")))
             return
-        kind = _kind(message)
+        kind = jsonrpc.kind_of(message)
         if kind is None:
             message = "Validation error: the body must be one JSON-RPC request, notification or response object"
-            await _reply(send, 400, _error(None, RpcError(-32602, message)))
+            await jsonrpc.reply(send, 400, jsonrpc.error(None, RpcError(-32602, message)))
             return
         if kind == "request" and message["method"] == "initialize":
             await self._initialize(scope, message, send)
@@ -92,49 +91,53 @@ class Streamable:
             return
         tag = [(b"mcp-session-id", session_id.encode())]
         if kind != "request":
-            await send({"type": "http.response.start", "status": 202, "headers": [JSON, *tag, _length(0)]})
+            await send(
+                {"type": "http.response.start", "status": 202, "headers": [JSON, *tag, jsonrpc.content_length(0)]}
+            )
             await send({"type": "http.response.body", "body": b""})
             return
         caller = Caller(session.protocol, (session.client, session.client_version), self._identity(scope))
         answer = await self._answer(message, caller)
-        await _reply(send, 200, answer, tag)
+        await jsonrpc.reply(send, 200, answer, tag)
 
     async def _initialize(self, scope: Scope, message: dict[str, Any], send: Send) -> None:
         try:
             result, version = self.protocol.initialize(message.get("params"))
         except RpcError as exc:
-            await _reply(send, 200, _error(message["id"], exc))
+            await jsonrpc.reply(send, 200, jsonrpc.error(message["id"], exc))
             return
         info = message["params"].get("clientInfo")
         name, client_version = (info.get("name"), info.get("version")) if isinstance(info, dict) else ("", "")
         identity = self._identity(scope)
         session = Session(version, str(name or ""), str(client_version or ""), identity.subject)
         session_id = self.sessions.open(session)
-        await _reply(send, 200, _result(message["id"], result), [(b"mcp-session-id", session_id.encode())])
+        await jsonrpc.reply(
+            send, 200, jsonrpc.result(message["id"], result), [(b"mcp-session-id", session_id.encode())]
+        )
 
     async def _session(self, scope: Scope, session_id: str, send: Send) -> Session | None:
         """The request's session, or None once the answer that there is none has been sent."""
         if not session_id:
-            await _reply(send, 400, _error(None, RpcError(-32600, "Bad Request: Missing session ID")))
+            await jsonrpc.reply(send, 400, jsonrpc.error(None, RpcError(-32600, "Bad Request: Missing session ID")))
             return None
         session = self.sessions.read(session_id)
         if session is None or session.subject != self._identity(scope).subject:  # sessions are bound to who opened them
-            await _reply(send, 404, _error(None, RpcError(-32600, "Session not found")))
+            await jsonrpc.reply(send, 404, jsonrpc.error(None, RpcError(-32600, "Session not found")))
             return None
         return session
 
     async def _get(self, scope: Scope, headers: Headers, receive: Receive, send: Send) -> None:
         """The session's stream of notifications: `notifications/tools/list_changed` after each reload."""
-        if not _accepts(headers, b"text/event-stream"):
+        if not jsonrpc.accepts(headers, b"text/event-stream"):
             refused = RpcError(-32600, "Not Acceptable: Client must accept text/event-stream")
-            await _reply(send, 406, _error(None, refused))
+            await jsonrpc.reply(send, 406, jsonrpc.error(None, refused))
             return
         session_id = headers.get(b"mcp-session-id", b"").decode("latin-1")
         if await self._session(scope, session_id, send) is None:
             return
         if session_id in self._streams:
             conflict = RpcError(-32600, "Conflict: Only one SSE stream is allowed per session")
-            await _reply(send, 409, _error(None, conflict))
+            await jsonrpc.reply(send, 409, jsonrpc.error(None, conflict))
             return
         self._streams.add(session_id)
         try:
@@ -150,46 +153,52 @@ class Streamable:
             return
         self.sessions.end(session_id)
         tag = (b"mcp-session-id", session_id.encode())
-        await send({"type": "http.response.start", "status": 200, "headers": [JSON, tag, _length(0)]})
+        await send({"type": "http.response.start", "status": 200, "headers": [JSON, tag, jsonrpc.content_length(0)]})
         await send({"type": "http.response.body", "body": b""})
 
     # --- the 2026-07-28 revision ---------------------------------------------------------------------------
 
     async def _modern(self, scope: Scope, headers: Headers, receive: Receive, send: Send) -> None:
         if not headers.get(b"content-type", b"").lower().startswith(b"application/json"):
-            await _text(send, 400, b"Invalid Content-Type header")
+            await jsonrpc.text(send, 400, b"Invalid Content-Type header")
             return
         if scope["method"] != "POST":
-            await send({"type": "http.response.start", "status": 405, "headers": [(b"allow", b"POST"), _length(0)]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 405,
+                    "headers": [(b"allow", b"POST"), jsonrpc.content_length(0)],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
-        if not _accepts(headers, b"application/json"):
-            await _text(send, 406, b"")
+        if not jsonrpc.accepts(headers, b"application/json"):
+            await jsonrpc.text(send, 406, b"")
             return
-        body = await _body(scope, receive, send)
+        body = await jsonrpc.body(receive, send)
         if body is None:
             return
         try:
             message = orjson.loads(body)
         except orjson.JSONDecodeError:
-            await _reply(send, 400, _error(None, RpcError(-32700, "Parse error")))
+            await jsonrpc.reply(send, 400, jsonrpc.error(None, RpcError(-32700, "Parse error")))
             return
         version = headers[b"mcp-protocol-version"].decode("latin-1")
-        if isinstance(message, dict) and "id" not in message and _kind(message) == "notification":
+        if isinstance(message, dict) and "id" not in message and jsonrpc.kind_of(message) == "notification":
             if version != MODERN:
-                await _reply(send, 400, _error(None, _unsupported(version)))
+                await jsonrpc.reply(send, 400, jsonrpc.error(None, _unsupported(version)))
                 return
-            await send({"type": "http.response.start", "status": 202, "headers": [_length(0)]})
+            await send({"type": "http.response.start", "status": 202, "headers": [jsonrpc.content_length(0)]})
             await send({"type": "http.response.body", "body": b""})
             return
-        if _kind(message) != "request":
+        if jsonrpc.kind_of(message) != "request":
             invalid = RpcError(-32600, "Body must be a single JSON-RPC request or notification object")
-            await _reply(send, 400, _error(None, invalid))
+            await jsonrpc.reply(send, 400, jsonrpc.error(None, invalid))
             return
         try:
             envelope = _envelope(scope, headers, message, version)
         except RpcError as exc:
-            await _reply(send, HTTP_STATUS.get(exc.code, 200), _error(message["id"], exc))
+            await jsonrpc.reply(send, HTTP_STATUS.get(exc.code, 200), jsonrpc.error(message["id"], exc))
             return
         info = envelope.get(CLIENT_INFO)
         client = (str(info.get("name", "")), str(info.get("version", ""))) if isinstance(info, dict) else None
@@ -198,20 +207,22 @@ class Streamable:
             await self._listen(message, headers, receive, send)
             return
         try:
-            answer = _result(message["id"], await self.protocol.answer(message["method"], message["params"], caller))
+            answer = jsonrpc.result(
+                message["id"], await self.protocol.answer(message["method"], message["params"], caller)
+            )
             status = 200
         except RpcError as exc:
-            answer, status = _error(message["id"], exc), HTTP_STATUS.get(exc.code, 200)
-        await _reply(send, status, answer)
+            answer, status = jsonrpc.error(message["id"], exc), HTTP_STATUS.get(exc.code, 200)
+        await jsonrpc.reply(send, status, answer)
 
     async def _listen(self, message: dict[str, Any], headers: Headers, receive: Receive, send: Send) -> None:
         """A 2026 subscription: acknowledged at once, then a frame per tool list change, until either side ends."""
-        if not _accepts(headers, b"text/event-stream"):
-            await _text(send, 406, b"")
+        if not jsonrpc.accepts(headers, b"text/event-stream"):
+            await jsonrpc.text(send, 406, b"")
             return
         asked = message["params"].get("notifications")
         if not isinstance(asked, dict):
-            await _reply(send, 400, _error(message["id"], invalid_params()))
+            await jsonrpc.reply(send, 400, jsonrpc.error(message["id"], invalid_params()))
             return
         honored: dict[str, Any] = {
             kind: True
@@ -222,9 +233,11 @@ class Streamable:
             honored["resourceSubscriptions"] = asked["resourceSubscriptions"]
         tag = {SUBSCRIPTION: message["id"]}
         acknowledged = {"_meta": tag, "notifications": honored}
-        first = _notification("notifications/subscriptions/acknowledged", acknowledged)
-        changed = _notification("notifications/tools/list_changed", {"_meta": tag})
-        final = _result(message["id"], orjson.dumps({"_meta": {**tag, SERVER_INFO: self.protocol.server_info()}}))
+        first = jsonrpc.notification("notifications/subscriptions/acknowledged", acknowledged)
+        changed = jsonrpc.notification("notifications/tools/list_changed", {"_meta": tag})
+        final = jsonrpc.result(
+            message["id"], orjson.dumps({"_meta": {**tag, SERVER_INFO: self.protocol.server_info()}})
+        )
         if "toolsListChanged" not in honored:
             changed = b""  # nothing to tell
         await self._stream(receive, send, [], changed=changed, first=first, final=final)
@@ -233,9 +246,11 @@ class Streamable:
 
     async def _answer(self, message: dict[str, Any], caller: Caller) -> bytes:
         try:
-            return _result(message["id"], await self.protocol.answer(message["method"], message.get("params"), caller))
+            return jsonrpc.result(
+                message["id"], await self.protocol.answer(message["method"], message.get("params"), caller)
+            )
         except RpcError as exc:
-            return _error(message["id"], exc)
+            return jsonrpc.error(message["id"], exc)
 
     def _identity(self, scope: Scope) -> Identity:
         """Who the auth guard found (ANONYMOUS without a token); LOCAL when the server checks nobody."""
@@ -261,9 +276,9 @@ class Streamable:
         """
         await send({"type": "http.response.start", "status": 200, "headers": [*SSE, *headers]})
         if first is not None:
-            await send({"type": "http.response.body", "body": _event(first), "more_body": True})
+            await send({"type": "http.response.body", "body": jsonrpc.event(first), "more_body": True})
         queue = self.server.changes.listen()
-        left = asyncio.ensure_future(_disconnect(receive))
+        left = asyncio.ensure_future(jsonrpc.disconnect(receive))
         try:
             while True:
                 news = asyncio.ensure_future(queue.get())
@@ -275,29 +290,14 @@ class Streamable:
                     news.cancel()
                     await send({"type": "http.response.body", "body": b": ping\r\n\r\n", "more_body": True})
                 elif not news.result() or (session_id is not None and self.sessions.read(session_id) is None):
-                    ending = _event(final) if final is not None else b""
+                    ending = jsonrpc.event(final) if final is not None else b""
                     await send({"type": "http.response.body", "body": ending, "more_body": False})
                     return
                 elif changed:
-                    await send({"type": "http.response.body", "body": _event(changed), "more_body": True})
+                    await send({"type": "http.response.body", "body": jsonrpc.event(changed), "more_body": True})
         finally:
             left.cancel()
             self.server.changes.forget(queue)
-
-
-def _kind(message: Any) -> str | None:
-    """request, notification or response, as the SDK reads a JSON-RPC message; None for anything else."""
-    if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
-        return None
-    if isinstance(message.get("method"), str):
-        if not isinstance(message.get("params", {}), dict | None):
-            return None
-        identifier = message.get("id")
-        is_id = isinstance(identifier, int | str) and not isinstance(identifier, bool)
-        return "request" if is_id else "notification"
-    if "id" in message and ("result" in message or "error" in message):
-        return "response"
-    return None
 
 
 def _envelope(scope: Scope, headers: Headers, message: dict[str, Any], version: str) -> Mapping[str, Any]:
@@ -348,69 +348,3 @@ def _decoded(value: bytes | None) -> str | None:
 
 def _unsupported(version: str) -> RpcError:
     return RpcError(-32022, "Unsupported protocol version", {"supported": [MODERN], "requested": version})
-
-
-def _accepts(headers: Headers, media: bytes) -> bool:
-    """Whether the Accept header (absent: anything) allows `media`."""
-    accept = headers.get(b"accept")
-    if accept is None:
-        return True
-    kind = media.split(b"/")[0] + b"/*"
-    offered = {part.split(b";")[0].strip().lower() for part in accept.split(b",")}
-    return bool(offered & {media, kind, b"*/*"})
-
-
-async def _body(scope: Scope, receive: Receive, send: Send) -> bytes | None:
-    """The request body; None once a 413 has been sent for one over MAX_BODY."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY:
-            too_large = RpcError(-32600, f"Request body too large: at most {MAX_BODY} bytes")
-            await _reply(send, 413, _error(None, too_large))
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body"):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-async def _disconnect(receive: Receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
-
-
-def _result(identifier: Any, result: bytes) -> bytes:
-    return b'{"jsonrpc":"2.0","id":' + orjson.dumps(identifier) + b',"result":' + result + b"}"
-
-
-def _error(identifier: Any, error: RpcError) -> bytes:
-    return orjson.dumps({"jsonrpc": "2.0", "id": identifier, "error": error.body()})
-
-
-def _notification(method: str, params: dict[str, Any]) -> bytes:
-    return orjson.dumps({"jsonrpc": "2.0", "method": method, "params": params})
-
-
-def _event(message: bytes) -> bytes:
-    return b"event: message\r\ndata: " + message + b"\r\n\r\n"
-
-
-def _length(size: int) -> tuple[bytes, bytes]:
-    return b"content-length", str(size).encode()
-
-
-async def _reply(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    await send(
-        {"type": "http.response.start", "status": status, "headers": [JSON, *(headers or ()), _length(len(body))]}
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _text(send: Send, status: int, body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": [_length(len(body))]})
-    await send({"type": "http.response.body", "body": body})
