@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import re
 import socket
@@ -59,6 +60,7 @@ def serve(
             flush=True,
         )
     app = http_app(server, hosts, options.allow_origin, background, Sessions(key))
+    gc.freeze()  # what start-up made lives as long as the server: the collector need not look at it again
     config = uvicorn.Config(
         app, host=options.host, port=options.port, log_level="info", access_log=False, timeout_graceful_shutdown=3
     )

@@ -28,6 +28,7 @@ class Table:
         self.key = quote(model.id)
         self.columns = ", ".join(map(quote, model.fields))
         self.names = tuple(model.fields)
+        self.inserts: dict[tuple[str, ...], str] = {}  # INSERT statements by the columns they set
         # Only these columns can come back in another type than the field's (booleans as 0 and 1, say).
         self.converted = tuple(
             (name, read) for name, field in model.fields.items() if (read := reader(field)) is not _same
@@ -77,11 +78,14 @@ class SQLTransaction(ABC):
     async def insert(self, model: str, values: Record) -> Record:
         """Adds a record (the database assigns the id) and returns it as stored."""
         table = self.tables[model]
-        columns = ", ".join(map(quote, values))
-        marks = ", ".join(self.mark for _ in values)
-        sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) RETURNING {table.columns}"
-        if not values:
-            sql = f"INSERT INTO {table.name} DEFAULT VALUES RETURNING {table.columns}"
+        sql = table.inserts.get(tuple(values))
+        if sql is None:
+            columns = ", ".join(map(quote, values))
+            marks = ", ".join(self.mark for _ in values)
+            sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) RETURNING {table.columns}"
+            if not values:
+                sql = f"INSERT INTO {table.name} DEFAULT VALUES RETURNING {table.columns}"
+            table.inserts[tuple(values)] = sql
         return (await self._rows(table, sql, list(values.values())))[0]
 
     async def get(self, model: str, id: Any) -> Record | None:

@@ -68,7 +68,8 @@ def http_app(
     guarded = AuthenticationMiddleware(
         endpoint, backend=_Tokens(server), on_error=lambda _, exc: _challenge(server, exc)
     )
-    app = _App(server, guarded, _others(server), [*LOCAL_HOSTS, *allowed_hosts], background)
+    hosts = [*LOCAL_HOSTS, *allowed_hosts]
+    app = _App(server, mcp=endpoint, guarded=guarded, others=_others(server), hosts=hosts, background=background)
     return CORSMiddleware(
         app,
         allow_origins=[*DEBUG_ORIGINS, *allow_origins],
@@ -79,19 +80,26 @@ def http_app(
 
 
 class _App:
-    """/mcp straight to its endpoint, behind the host and origin checks; the rest through Starlette."""
+    """/mcp straight to its endpoint, behind the host, origin (and, with auth, token) checks; the rest: Starlette."""
 
     def __init__(
-        self, server: Server, mcp: ASGIApp, others: ASGIApp, hosts: list[str], background: Background | None
+        self,
+        server: Server,
+        *,
+        mcp: ASGIApp,
+        guarded: ASGIApp,
+        others: ASGIApp,
+        hosts: list[str],
+        background: Background | None,
     ) -> None:
-        self.server, self.mcp, self.others, self.background = server, mcp, others, background
+        self.server, self.mcp, self.guarded, self.others, self.background = server, mcp, guarded, others, background
         self.hosts = {_hostname(host) for host in hosts}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] in ("/mcp", "/mcp/"):
             refusal = self._refusal(scope)
-            if refusal is None:
-                await self.mcp(scope, receive, send)
+            if refusal is None:  # tokens are checked while the server has an authenticator (a reload may add one)
+                await (self.guarded if self.server.authenticator is not None else self.mcp)(scope, receive, send)
             else:
                 await Response(refusal[1], refusal[0])(scope, receive, send)
         elif scope["type"] == "lifespan":
