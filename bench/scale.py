@@ -119,8 +119,9 @@ def main() -> int:
     print("| spec | tools | validate s | start-up s | tools/list ms | start-up per extra tool ms |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, (size, figures) in rows.items():
-        extra = (figures["start-up s"] - smallest[1]["start-up s"]) / (size - smallest[0]) * 1000
-        per_tool = f"{extra:.2f}" if size > smallest[0] and name != "Kanban (11 tools)" else "-"
+        per_tool = "-"
+        if size > smallest[0] and name != "Kanban (11 tools)":
+            per_tool = f"{(figures['start-up s'] - smallest[1]['start-up s']) / (size - smallest[0]) * 1000:.2f}"
         print(
             f"| {name} | {size} | {figures['validate s']:.3f} | {figures['start-up s']:.3f} "
             f"| {figures['tools/list ms']:.2f} | {per_tool} |"

@@ -27,3 +27,19 @@ def test_the_benchmark_runs_four_servers_on_both_workloads_with_ratios_to_the_ce
     ceilings = [row for row in rows if row[1] == "ceiling"]
     assert all(row[3] == "1.00" for row in ceilings)  # the ceiling against itself
     assert all(row[-1] == "0" for row in rows), run.stdout  # every call of every server answered without error
+
+
+def test_the_scale_benchmark_measures_specs_of_each_size() -> None:
+    run = subprocess.run(
+        [sys.executable, "bench/scale.py", "--sizes", "10", "30", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    rows = [line.split("|")[1:-1] for line in run.stdout.splitlines() if line.startswith("| ")][1:]
+    assert [(row[0].strip(), row[1].strip()) for row in rows] == [("Kanban (11 tools)", "11"), ("10 tools", "10"),
+                                                                  ("30 tools", "30")]  # fmt: skip
+    assert "linear part:" in run.stdout

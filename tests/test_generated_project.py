@@ -59,11 +59,12 @@ async def test_it_serves_its_tools_over_http(project: Path, tmp_path: Path) -> N
                 time.sleep(0.1)
         tools = json.loads((project / "kanban_mcp" / "tools.json").read_text())
         assert health == {"status": "ok", "name": "kanban", "version": "1.0.0", "tools": len(tools)}
-        async with Client(f"http://127.0.0.1:{port}/mcp", mode="legacy") as client:
-            listed = await client.list_tools()
-            created = await client.call_tool("create_task", {"title": "Ship the generator"})
-        assert [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listed.tools] == tools
-        assert (created.structured_content or {})["title"] == "Ship the generator"
+        for mode in ("legacy", "auto"):  # the handshake era, then the 2026-07-28 revision
+            async with Client(f"http://127.0.0.1:{port}/mcp", mode=mode) as client:  # type: ignore[arg-type]
+                listed = await client.list_tools()
+                created = await client.call_tool("create_task", {"title": f"Ship the generator ({mode})"})
+            assert [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listed.tools] == tools
+            assert (created.structured_content or {})["title"] == f"Ship the generator ({mode})"
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -58,17 +58,29 @@ class Protocol:
         self.server = server
         self._for: Connector | None = None
         self._lists: dict[tuple[str, bool], bytes] = {}
+        self._info: dict[str, Any] = {}
+        self._complete = self._cacheable = b""  # what ends every 2026 result, and every cacheable one
 
     def server_info(self) -> dict[str, Any]:
-        """`serverInfo`: the connector's name and version (and title, description)."""
+        """`serverInfo`: the connector's name and version (and title, description); made once per connector."""
+        self._current()
+        return self._info
+
+    def _current(self) -> Connector:
+        """The connector now served; after a reload, what was made of the old one is made again."""
         connector = self.server.connector
-        info: dict[str, Any] = {"name": connector.name}
-        if connector.title:
-            info["title"] = connector.title
-        info["version"] = connector.version
-        if connector.description:
-            info["description"] = connector.description
-        return info
+        if connector is not self._for:
+            info: dict[str, Any] = {"name": connector.name}
+            if connector.title:
+                info["title"] = connector.title
+            info["version"] = connector.version
+            if connector.description:
+                info["description"] = connector.description
+            self._lists, self._info, self._for = {}, info, connector
+            stamp = orjson.dumps({"_meta": {SERVER_INFO: info}})[1:]  # `"_meta":{...}}`
+            self._complete = b',"resultType":"complete",' + stamp
+            self._cacheable = b',"resultType":"complete","ttlMs":0,"cacheScope":"private",' + stamp
+        return connector
 
     def initialize(self, params: Any) -> tuple[bytes, str]:
         """The handshake: the encoded result and the version agreed on."""
@@ -135,9 +147,7 @@ class Protocol:
         return result | {"supportedVersions": [MODERN]}
 
     def _list(self, method: str, modern: bool) -> bytes:
-        connector = self.server.connector
-        if connector is not self._for:  # a reload: encode the lists of the new connector
-            self._lists, self._for = {}, connector
+        connector = self._current()
         encoded = self._lists.get((method, modern))
         if encoded is None:
             if method == "tools/list":
@@ -149,9 +159,12 @@ class Protocol:
 
     def _encoded(self, result: dict[str, Any], method: str, modern: bool) -> bytes:
         """The result as the era sends it: the 2026 revision adds resultType, caching hints and who answered."""
-        if modern:
-            result = {**result, "resultType": "complete"}
-            if method in CACHEABLE:
-                result |= {"ttlMs": 0, "cacheScope": "private"}
-            result["_meta"] = {**result.get("_meta", {}), SERVER_INFO: self.server_info()}
-        return orjson.dumps(result)
+        if not modern:
+            return orjson.dumps(result)
+        if "_meta" in result:  # the result's own _meta (a sign-in challenge, say) gets the stamp too
+            meta = {**result["_meta"], SERVER_INFO: self.server_info()}
+            result = {**result, "_meta": meta, "resultType": "complete"}
+            return orjson.dumps(result | ({"ttlMs": 0, "cacheScope": "private"} if method in CACHEABLE else {}))
+        self._current()
+        tail = self._cacheable if method in CACHEABLE else self._complete  # the fixed members, encoded once
+        return orjson.dumps(result)[:-1] + tail  # (a 2026 result always has members of its own)
