@@ -93,3 +93,11 @@ async def test_search_with_only_spaces_asks_for_words(server: LiveServer) -> Non
         result = await client.call_tool("search", {"query": "   "})
     assert result.is_error
     assert text(result) == "query: give at least one word to search for."
+
+
+async def test_fetch_of_an_id_wrapped_in_odd_whitespace_is_answered_not_crashed_on(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
+        await seeded(client)
+        result = await client.call_tool("fetch", {"id": "\x1c1\x1c"})
+    assert not result.is_error, text(result)
+    assert (result.structured_content or {})["id"] == "1"

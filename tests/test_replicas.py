@@ -84,6 +84,9 @@ def test_a_session_opened_on_one_replica_is_served_by_the_other(balanced: Balanc
             assert answer.json()["result"]["isError"] is False
             served_by.append(answer.headers["x-replica"])
     assert all(one != other for one, other in itertools.pairwise(served_by))  # every request elsewhere
+    ended = httpx2.delete(balanced.url, headers=session)
+    assert ended.status_code == 405  # no replica could tell the others (the specification allows this answer)
+    assert ended.headers["allow"] == "GET, POST"
 
 
 async def test_a_legacy_client_lives_a_whole_board_life_through_the_balancer(balanced: Balanced) -> None:

@@ -148,6 +148,14 @@ class Streamable:
             self._streams.discard(session_id)
 
     async def _delete(self, scope: Scope, headers: Headers, send: Send) -> None:
+        """Ends a session; refused (405, as the specification allows) with a key that replicas share.
+
+        The other replicas could not know that the session ended, and would go on serving it.
+        """
+        if self.sessions.shared:
+            refused = RpcError(-32600, "Method Not Allowed: sessions end when their client stops using them")
+            await jsonrpc.reply(send, 405, jsonrpc.error(None, refused), [(b"allow", b"GET, POST")])
+            return
         session_id = headers.get(b"mcp-session-id", b"").decode("latin-1")
         if await self._session(scope, session_id, send) is None:
             return

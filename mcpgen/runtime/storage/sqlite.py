@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StorageError
-from ..model import Field, Model
+from ..model import Model
 from .base import STORAGE_CLASS, refusal
-from .sql import SQLTransaction, Table, literal, quote, tables
+from .sql import Dialect, SQLTransaction, Table, quote, tables
+
+DIALECT = Dialect(STORAGE_CLASS, "INTEGER PRIMARY KEY AUTOINCREMENT", "1", "0")
 
 
 class SQLiteStore:
@@ -114,7 +116,7 @@ def _migrate(db: sqlite3.Connection, models: Mapping[str, Model]) -> None:
         for model, spec in models.items():
             columns = {row[1]: str(row[2]).upper() for row in db.execute(f"PRAGMA table_info({quote(model)})")}
             if not columns:
-                db.execute(_create_table(model, spec))
+                db.execute(DIALECT.create_table(model, spec))
                 continue
             rows = db.execute(f"SELECT COUNT(*) FROM {quote(model)}").fetchone()[0]
             for name, field in spec.fields.items():
@@ -122,24 +124,10 @@ def _migrate(db: sqlite3.Connection, models: Mapping[str, Model]) -> None:
                 if reason:
                     refusals.append(reason)
                 elif name not in columns:
-                    db.execute(f"ALTER TABLE {quote(model)} ADD COLUMN {_column(name, field)}")
+                    db.execute(f"ALTER TABLE {quote(model)} ADD COLUMN {DIALECT.column(name, field)}")
         if refusals:
             raise StorageError("incompatible schema change:\n" + "\n".join(refusals))
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
-
-
-def _create_table(model: str, spec: Model) -> str:
-    columns = ", ".join(_column(name, field) for name, field in spec.fields.items())
-    return f"CREATE TABLE {quote(model)} ({columns})"
-
-
-def _column(name: str, field: Field) -> str:
-    if field.type == "id":
-        return f"{quote(name)} INTEGER PRIMARY KEY AUTOINCREMENT"
-    column = f"{quote(name)} {STORAGE_CLASS[field.type]}"
-    if field.default is not None:
-        column += f" DEFAULT {literal(field.default, '1', '0')}"
-    return column

@@ -3,7 +3,8 @@
 A session id is `<payload>.<signature>`: the payload (base64url JSON) holds the negotiated protocol version,
 the client's name and version, who opened it, and a random nonce; the signature is an HMAC-SHA256 with a key
 the replicas share. So a replica that never saw the `initialize` accepts the session, and no replica keeps
-a session table. DELETE ends a session on the replica that receives it.
+a session table. Without a shared key (one process), DELETE ends a session; with one, it is refused (405), as
+the specification allows: the other replicas would not know.
 """
 
 from __future__ import annotations

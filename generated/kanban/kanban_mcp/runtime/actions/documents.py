@@ -93,9 +93,10 @@ class Fetch(Document):
 
     def stored_id(self, value: str) -> int:
         """The stored id (ids are integers) for ChatGPT's string id; not found for one that cannot be an id."""
-        if not value.strip().isascii() or not value.strip().isdigit():
+        digits = value.strip()  # (str.strip takes more than int() allows around a number: "\x1c0")
+        if not digits.isascii() or not digits.isdigit():
             raise self.not_found(value)
-        return int(value)
+        return int(digits)
 
     def plain_text(self, record: Record) -> str:
         """`field: value` lines of the shown fields that have a value."""

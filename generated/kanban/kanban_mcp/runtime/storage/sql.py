@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import Field, Model, Record
@@ -200,10 +201,33 @@ def reader(field: Field) -> Callable[[Any], Any]:
     return _same
 
 
-def literal(value: Any, true: str, false: str) -> str:
-    """A default value as SQL, with the backend's words for true and false."""
-    if isinstance(value, bool):
-        return true if value else false
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
+@dataclass(frozen=True)
+class Dialect:
+    """How a backend declares columns: its type per field type, its primary key, its words for true and false."""
+
+    classes: Mapping[str, str]
+    key: str  # the id column's type and constraints
+    true: str
+    false: str
+
+    def create_table(self, model: str, spec: Model) -> str:
+        """CREATE TABLE for a model."""
+        columns = ", ".join(self.column(name, field) for name, field in spec.fields.items())
+        return f"CREATE TABLE {quote(model)} ({columns})"
+
+    def column(self, name: str, field: Field) -> str:
+        """One column's definition, with the field's default."""
+        if field.type == "id":
+            return f"{quote(name)} {self.key}"
+        column = f"{quote(name)} {self.classes[field.type]}"
+        if field.default is not None:
+            column += f" DEFAULT {self.literal(field.default)}"
+        return column
+
+    def literal(self, value: Any) -> str:
+        """A default value as SQL."""
+        if isinstance(value, bool):
+            return self.true if value else self.false
+        if isinstance(value, int | float):
+            return repr(value)
+        return "'" + str(value).replace("'", "''") + "'"
