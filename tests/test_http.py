@@ -134,3 +134,19 @@ def test_cors_lets_mcp_inspectors_web_ui_in_and_no_other_origin(serve: type[Serv
     answered = httpx2.post(url, json=INITIALIZE, headers={**MCP_HEADERS, "Origin": "http://localhost:6274"})
     assert answered.headers["access-control-allow-origin"] == "http://localhost:6274"
     assert "mcp-session-id" in answered.headers["access-control-expose-headers"].lower()
+
+
+def test_a_sessions_get_stream_ends_when_the_session_is_deleted(serve: type[Served], tmp_path: Path) -> None:
+    server = serve(KANBAN, {"KANBAN_DB": str(tmp_path / "kanban.db")})
+    with httpx2.Client(timeout=5) as http:
+        opened = http.post(server.url, json=INITIALIZE, headers=MCP_HEADERS)
+        session = {"Mcp-Session-Id": opened.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-11-25"}
+        with http.stream("GET", server.url, headers={"Accept": "text/event-stream", **session}) as stream:
+            assert stream.status_code == 200
+            assert stream.headers["content-type"] == "text/event-stream"
+            assert httpx2.delete(server.url, headers=session).status_code == 200
+            assert list(stream.iter_bytes()) in ([], [b""])  # it ended (well within the read timeout)
+        gone = http.post(
+            server.url, json={"jsonrpc": "2.0", "id": 2, "method": "ping"}, headers={**MCP_HEADERS, **session}
+        )
+        assert gone.status_code == 404

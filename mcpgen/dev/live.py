@@ -33,16 +33,15 @@ class LiveServer(Server):
         self.loaded = loaded
         self.list_changed: ListChanged | None = None  # the SDK's clients (stdio, in memory), once there are any
 
-    @property
-    def mcp(self) -> SDKServer[Any]:
-        """The SDK's server, which also tells its sessions of reloads."""
-        if self.list_changed is None:
-            from mcpgen.dev.listchanged import ListChanged  # noqa: PLC0415 -- HTTP serving needs no SDK
+    def sdk(self) -> SDKServer[Any]:
+        """The SDK's server, which also tells its clients of reloads (in both eras)."""
+        from mcpgen.dev.listchanged import ListChanged  # noqa: PLC0415 -- HTTP serving needs no SDK
+        from mcpgen.runtime.sdk import sdk_server  # noqa: PLC0415
 
-            self.list_changed = ListChanged()
-            self.listen = self.list_changed.listen
-            super().mcp.middleware.append(self.list_changed.track)
-        return super().mcp
+        self.list_changed = ListChanged()
+        server = sdk_server(self, self.list_changed.listen)
+        server.middleware.append(self.list_changed.track)
+        return server
 
     async def swap(self, loaded: LoadedSpec) -> None:
         """Serves a new version of the spec: calls in flight finish on the old tools, the next ones see the new.

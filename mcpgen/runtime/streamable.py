@@ -41,7 +41,7 @@ class Streamable:
 
     def __init__(self, server: Server, sessions: Sessions) -> None:
         self.server, self.sessions, self.protocol = server, sessions, Protocol(server)
-        self._streams: set[str] = set()  # sessions with a GET stream open (here)
+        self._streams: dict[str, asyncio.Queue[bool]] = {}  # the GET stream of each session that has one (here)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Routes a request by its era, then by its HTTP method."""
@@ -139,13 +139,13 @@ class Streamable:
             conflict = RpcError(-32600, "Conflict: Only one SSE stream is allowed per session")
             await jsonrpc.reply(send, 409, jsonrpc.error(None, conflict))
             return
-        self._streams.add(session_id)
+        queue = self._streams[session_id] = self.server.changes.listen()
         try:
             changed = orjson.dumps({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
             tag = [(b"mcp-session-id", session_id.encode())]
-            await self._stream(receive, send, tag, changed=changed, session_id=session_id)
+            await self._stream(queue, receive, send, tag, changed=changed)
         finally:
-            self._streams.discard(session_id)
+            del self._streams[session_id]
 
     async def _delete(self, scope: Scope, headers: Headers, send: Send) -> None:
         """Ends a session; refused (405, as the specification allows) with a key that replicas share.
@@ -160,6 +160,8 @@ class Streamable:
         if await self._session(scope, session_id, send) is None:
             return
         self.sessions.end(session_id)
+        if (stream := self._streams.get(session_id)) is not None:
+            stream.put_nowait(False)  # its GET stream ends now
         tag = (b"mcp-session-id", session_id.encode())
         await send({"type": "http.response.start", "status": 200, "headers": [JSON, tag, jsonrpc.content_length(0)]})
         await send({"type": "http.response.body", "body": b""})
@@ -248,7 +250,7 @@ class Streamable:
         )
         if "toolsListChanged" not in honored:
             changed = b""  # nothing to tell
-        await self._stream(receive, send, [], changed=changed, first=first, final=final)
+        await self._stream(self.server.changes.listen(), receive, send, [], changed=changed, first=first, final=final)
 
     # --- both ----------------------------------------------------------------------------------------------
 
@@ -269,23 +271,23 @@ class Streamable:
 
     async def _stream(
         self,
+        queue: asyncio.Queue[bool],
         receive: Receive,
         send: Send,
         headers: list[tuple[bytes, bytes]],
         *,
         changed: bytes | None,
         first: bytes | None = None,
-        session_id: str | None = None,
         final: bytes | None = None,
     ) -> None:
-        """An SSE stream: `first`, then `changed` at each announcement.
+        """An SSE stream: `first`, then `changed` each time `queue` (from server.changes) hears True.
 
-        It lasts until the client leaves, the session ends or the server stops (then it sends `final`).
+        It lasts until the client leaves or the queue hears False: the server stops or the session ends (then it
+        sends `final`).
         """
         await send({"type": "http.response.start", "status": 200, "headers": [*SSE, *headers]})
         if first is not None:
             await send({"type": "http.response.body", "body": jsonrpc.event(first), "more_body": True})
-        queue = self.server.changes.listen()
         left = asyncio.ensure_future(jsonrpc.disconnect(receive))
         try:
             while True:
@@ -297,7 +299,7 @@ class Streamable:
                 if news not in done:
                     news.cancel()
                     await send({"type": "http.response.body", "body": b": ping\r\n\r\n", "more_body": True})
-                elif not news.result() or (session_id is not None and self.sessions.read(session_id) is None):
+                elif not news.result():
                     ending = jsonrpc.event(final) if final is not None else b""
                     await send({"type": "http.response.body", "body": ending, "more_body": False})
                     return

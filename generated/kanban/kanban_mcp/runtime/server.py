@@ -62,17 +62,20 @@ class Server:
         self._lock = anyio.Lock()
         self._retired: list[Store] = []  # stores replaced while serving, closed when serving ends
         self._mcp: SDKServer[Any] | None = None
-        self.listen: Any = None  # an SDK ListenHandler, to serve 2026-07-28 subscriptions (set before `mcp`)
         self.changes = Changes()  # the HTTP streams that hear of tool list changes
 
     @property
     def mcp(self) -> SDKServer[Any]:
         """The official SDK's low-level server for this one (stdio, in-memory clients)."""
         if self._mcp is None:
-            from .sdk import sdk_server  # noqa: PLC0415 -- the SDK is loaded only where it is used
-
-            self._mcp = sdk_server(self, self.listen)
+            self._mcp = self.sdk()
         return self._mcp
+
+    def sdk(self) -> SDKServer[Any]:
+        """Makes the SDK's server (once, on first use of `mcp`); what wraps this server may add to it."""
+        from .sdk import sdk_server  # noqa: PLC0415 -- the SDK is loaded only where it is used
+
+        return sdk_server(self)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
