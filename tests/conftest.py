@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx2
 import pytest
 from mcp import Client
@@ -24,6 +25,12 @@ from mcpgen.dev.live import LiveServer
 from mcpgen.runtime.server import Server
 from mcpgen.spec import LoadedSpec, load_spec
 from mcpgen.spec.model import StorageSpec
+
+# anyio imports its parts on first use, and pytest rewrites them as it does (anyio is a pytest plugin). CPython
+# 3.11.7 can fail such a parse deep in a test's stack ("AST constructor recursion depth mismatch", python/cpython
+# gh-106905; it failed CI once, importing open_process), so every part is imported here, before any test runs.
+for _name in dir(anyio):
+    getattr(anyio, _name)
 
 ROOT = Path(__file__).resolve().parent.parent
 KANBAN = ROOT / "specs" / "kanban.yaml"
