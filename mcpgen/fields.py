@@ -16,6 +16,7 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
     "enum": {"type": "string"},
     "date": {"type": "string", "format": "date"},
     "datetime": {"type": "string", "format": "date-time"},
+    "ref": {"type": "integer"},
 }
 TEXTUAL = frozenset({"string", "text"})
 NUMERIC = frozenset({"integer", "number"})

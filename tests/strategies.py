@@ -7,8 +7,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from mcpgen.actions.base import OPS_FOR
 from mcpgen.actions.count import GROUPABLE
 from mcpgen.actions.search import SEARCHABLE
+from mcpgen.runtime.filters import OPS
 
 Spec = dict[str, Any]
 ACTION_KINDS = ("list", "get", "create", "update", "delete", "search", "count", "chatgpt_search", "fetch", "board")
@@ -53,6 +55,7 @@ def _specs(draw: st.DrawFn, backend: str | None) -> Spec:
         spec["storage"] = {"backend": chosen}
     names = draw(st.lists(identifiers, min_size=1, max_size=3, unique=True))
     spec["models"] = {name: draw(_models()) for name in names}
+    draw(_relations(spec["models"]))
     tools: dict[str, Any] = {}
     for name in names:
         kinds = draw(st.lists(st.sampled_from(ACTION_KINDS), max_size=len(ACTION_KINDS)))
@@ -183,7 +186,7 @@ def _tools(draw: st.DrawFn, kind: str, model: str, fields: dict[str, Any]) -> di
     subsets = st.lists(st.sampled_from(list(fields)), unique=True)
     if kind == "list":
         if draw(st.booleans()):
-            tool["filters"] = draw(subsets)
+            tool["filters"] = draw(_filters(fields))
         if draw(st.booleans()):
             tool["order_by"] = draw(subsets)
         if draw(st.booleans()):
@@ -216,10 +219,11 @@ def _tools(draw: st.DrawFn, kind: str, model: str, fields: dict[str, Any]) -> di
         tool |= keys
     elif kind == "count":
         if draw(st.booleans()):
-            tool["filters"] = draw(subsets)
+            tool["filters"] = draw(_filters(fields))
         groupable = [name for name, field in fields.items() if field["type"] in GROUPABLE]
         if draw(st.booleans()) and groupable:
             tool["group_by"] = draw(st.sampled_from(groupable))
+    tool |= draw(_expansions(kind, fields))
     if kind in ("get", "delete", "update") and draw(st.booleans()):
         tool["parameters"] = {id_name: draw(prose)}
     if draw(st.booleans()):
@@ -230,6 +234,67 @@ def _tools(draw: st.DrawFn, kind: str, model: str, fields: dict[str, Any]) -> di
         hint = draw(st.sampled_from(["read_only", "destructive", "idempotent", "open_world"]))
         tool["annotations"] = {hint: draw(st.booleans()), "why": draw(prose)}
     return tool
+
+
+@st.composite
+def _expansions(draw: st.DrawFn, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Sometimes `expand` with some of the ref fields, on the kinds that return records."""
+    refs = [name for name, field in fields.items() if field["type"] == "ref"]
+    if kind not in ("list", "get", "search", "create", "update") or not refs or not draw(st.booleans()):
+        return {}
+    return {"expand": draw(st.lists(st.sampled_from(refs), min_size=1, unique=True))}
+
+
+@st.composite
+def _relations(draw: st.DrawFn, models: dict[str, Any]) -> None:
+    """Adds refs (cascades only towards earlier models: no cycles), unique fields and keys, and owners."""
+    names = list(models)
+    for index, name in enumerate(names):
+        fields = models[name]["fields"]
+        for target in draw(st.lists(st.sampled_from(names), max_size=2)):
+            taken = set(fields)
+            field_name = draw(identifiers.filter(lambda n, taken=taken: n not in taken and not n.startswith("mcpgen_")))
+            field: dict[str, Any] = {"type": "ref", "model": target}
+            if draw(st.booleans()):
+                field["required"] = True
+            choices = ["restrict", "set_null", "cascade"] if names.index(target) < index else ["restrict", "set_null"]
+            choices = [c for c in choices if not (c == "set_null" and field.get("required"))]
+            if draw(st.booleans()):
+                field["on_delete"] = draw(st.sampled_from(choices))
+            fields[field_name] = field
+        eligible = [
+            n
+            for n, f in fields.items()
+            if f["type"] in ("string", "integer", "date", "enum", "ref") and "default" not in f and "auto" not in f
+        ]
+        for chosen in draw(st.lists(st.sampled_from(eligible), max_size=1, unique=True)) if eligible else []:
+            fields[chosen]["unique"] = True
+        if len(eligible) >= 2 and draw(st.booleans()):
+            models[name]["unique"] = [draw(st.lists(st.sampled_from(eligible), min_size=2, max_size=2, unique=True))]
+        if draw(st.booleans()):
+            models[name]["owner"] = "subject"
+
+
+@st.composite
+def _filters(draw: st.DrawFn, fields: dict[str, Any]) -> list[Any]:
+    """A tool's filters: names (exact match) and {field, ops} entries whose operators fit the field's type."""
+    entries: list[Any] = []
+    taken = set(RESERVED_NAMES)
+    for name in draw(st.lists(st.sampled_from(list(fields)), unique=True)):
+        field = fields[name]
+        never_empty = field["type"] == "id" or "auto" in field or field.get("required")
+        fitting = [
+            op
+            for op in OPS
+            if (op not in OPS_FOR or field["type"] in OPS_FOR[op]) and not (op == "empty" and never_empty)
+        ]
+        ops = draw(st.lists(st.sampled_from(fitting), min_size=1, unique=True))
+        parameters = [name if op == "eq" else f"{name}_{op}" for op in ops]
+        if any(parameter in taken or (parameter != name and parameter in fields) for parameter in parameters):
+            continue
+        taken |= set(parameters)
+        entries.append(name if ops == ["eq"] else {"field": name, "ops": ops})
+    return entries
 
 
 @st.composite

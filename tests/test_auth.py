@@ -77,11 +77,13 @@ class Issuer:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def token(self, scopes: str = "notes.read notes.write", audience: str = AUDIENCE, minutes: int = 5) -> str:
+    def token(
+        self, scopes: str = "notes.read notes.write", audience: str = AUDIENCE, minutes: int = 5, subject: str = "ada"
+    ) -> str:
         now = dt.datetime.now(dt.UTC)
         claims = {
             "iss": self.url,
-            "sub": "ada",
+            "sub": subject,
             "aud": audience,
             "scope": scopes,
             "exp": now + dt.timedelta(minutes=minutes),

@@ -77,14 +77,21 @@ def test_awkward_strings_are_emitted_safely_and_advertised_unchanged(tmp_path: P
         assert run.returncode == 0, run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("name", ["oauth_notes", "bearer_items", "every_action"])
-def test_projects_of_other_shapes_pass_ruff_and_strict_mypy(tmp_path: Path, name: str) -> None:
-    generate(load_spec(ROOT / "tests" / "specs_good" / f"{name}.yaml", env={}), tmp_path)
+@pytest.mark.parametrize(
+    "spec",
+    [
+        *(f"tests/specs_good/{name}.yaml" for name in ("oauth_notes", "bearer_items", "every_action")),
+        "specs/support.yaml",
+    ],
+)
+def test_projects_of_other_shapes_pass_ruff_strict_mypy_and_their_own_tests(tmp_path: Path, spec: str) -> None:
+    generate(load_spec(ROOT / spec, env={}), tmp_path)
     ruff = find_ruff_bin()
     for command in (
         [ruff, "check", "--no-cache", "."],
         [ruff, "format", "--check", "--no-cache", "."],
         [sys.executable, "-m", "mypy", "--no-incremental"],  # the project's own strict configuration
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
     ):
         run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
         assert run.returncode == 0, run.stdout + run.stderr

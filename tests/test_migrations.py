@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -120,3 +122,35 @@ async def test_migrate_while_open_follows_the_same_rules(backend: str, tmp_path:
             assert (await tx.insert("note", {"body": "new", "stars": 5}))["stars"] == 5
     finally:
         await store.close()
+
+
+async def test_reopening_an_unchanged_sqlite_file_changes_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec = {"unique": [["body", "stars"]], "fields": {"id": {"type": "id"}, "body": {"type": "text"}}}
+    spec["fields"] |= {"stars": {"type": "integer", "unique": True}, "by": {"type": "ref", "model": "note"}}
+    found = dataclasses.replace(compiled(spec)["note"], search=("body",), owner="subject")
+    for _ in range(2):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="mcpgen.runtime.storage.sqlite"):
+            store = SQLiteStore(tmp_path / "notes.db", {"note": found})
+            await store.open()
+            await store.close()
+    assert caplog.messages == []
+
+
+async def test_a_unique_key_over_duplicates_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    store = SQLiteStore(path, models(stars={"type": "integer"}))
+    await store.open()
+    async with store.transaction() as tx:
+        for stars in (1, 1, 2):
+            await tx.insert("note", {"body": "x", "stars": stars})
+    await store.close()
+    store = SQLiteStore(path, models(stars={"type": "integer", "unique": True}))
+    with pytest.raises(StorageError, match=r"cannot make stars unique: 1 is in 2 records; make them differ first"):
+        await store.open()
+    with sqlite3.connect(path) as db:
+        assert db.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'note__%'"
+        ).fetchone() == (0,)

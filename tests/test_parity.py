@@ -21,7 +21,7 @@ from mcpgen.dev.live import LiveServer
 from mcpgen.runtime import values
 from mcpgen.runtime.values import utc_text
 from mcpgen.spec import LoadedSpec, load_spec, parse_spec
-from tests.conftest import KANBAN, POSTGRES_URL, storage_for
+from tests.conftest import KANBAN, POSTGRES_URL, ROOT, storage_for
 from tests.generated import generated_server, import_generated, runtime_of
 from tests.strategies import specs
 from tests.test_generated_specs import value
@@ -29,6 +29,7 @@ from tests.test_postgres import on_postgres
 
 pytestmark = pytest.mark.anyio
 REFERENCE = re.compile(r"\(ref [0-9a-f]{8}\)")
+SUPPORT = ROOT / "specs" / "support.yaml"
 
 
 def listed(result: types.ListToolsResult) -> str:
@@ -123,6 +124,45 @@ async def test_the_kanban_project_answers_a_life_cycle_as_mcpgen_serve_does(tmp_
         ("delete_task", {"id": 1}),
         ("no_such_tool", {}),
         ("create_task", {"title": 3, "colour": "red", "status": "later"}),
+    ]
+    await same_answers(loaded, tmp_path, calls, schema)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_the_support_project_answers_relations_owners_and_operators_as_mcpgen_serve_does(
+    tmp_path: Path, backend: str
+) -> None:
+    text = SUPPORT.read_text()
+    if backend == "sqlite":
+        loaded, schema = load_spec(SUPPORT, env={"SUPPORT_DB": str(tmp_path / "support.db")}), None
+    else:  # each server in a schema of its own on the machine's PostgreSQL
+        ours, schema = storage_for("postgres").schema_name, storage_for("postgres").schema_name
+        storage = f"storage:\n  backend: postgres\n  url: {POSTGRES_URL}\n  schema: {ours}\n"
+        text = re.sub(r"^storage:\n(  .*\n)+", storage, text, flags=re.MULTILINE)
+        (tmp_path / "support.yaml").write_text(text)
+        loaded = load_spec(tmp_path / "support.yaml")
+    calls = [
+        ("create_customer", {"name": "Ada Lovelace", "email": "ada@example.com", "plan": "pro"}),
+        ("create_customer", {"name": "Grace Hopper", "email": "grace@example.com"}),
+        ("create_customer", {"name": "Ada again", "email": "ada@example.com"}),
+        ("create_ticket", {"title": "Login fails", "customer": 1, "due": "2026-01-10", "priority": "urgent"}),
+        ("create_ticket", {"title": "Login fails", "customer": 1}),
+        ("create_ticket", {"title": "Export is slow", "customer": 2, "body": "passwords export", "due": "2026-03-01"}),
+        ("create_ticket", {"title": "Lost invoice", "customer": 999}),
+        ("update_ticket", {"id": 2, "status": "pending", "due": None}),
+        ("list_tickets", {"status_not": "closed", "due_lt": "2026-02-01"}),
+        ("list_tickets", {"status_in": ["open", "pending"], "order_by": "due", "order": "desc", "limit": 1}),
+        ("list_tickets", {"customer": 2}),
+        ("search_tickets", {"query": "PASS login"}),
+        ("search_customers", {"query": "ada"}),
+        ("count_tickets", {}),
+        ("count_tickets", {"customer": 1}),
+        ("get_ticket", {"id": 1}),
+        ("search", {"query": "export"}),
+        ("fetch", {"id": "2"}),
+        ("delete_customer", {"id": 1}),
+        ("get_ticket", {"id": 1}),
+        ("list_customers", {}),
     ]
     await same_answers(loaded, tmp_path, calls, schema)
 

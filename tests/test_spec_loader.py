@@ -211,7 +211,8 @@ def _references(spec: dict[str, Any]) -> list[tuple[str, str]]:
             found.append((name, model["display"]))
     for tool in spec["tools"].values():
         for key in ("filters", "order_by", "fields"):
-            found += [(tool["model"], field) for field in tool.get(key, [])]
+            entries = tool.get(key, [])
+            found += [(tool["model"], entry if isinstance(entry, str) else entry["field"]) for entry in entries]
         if "group_by" in tool:
             found.append((tool["model"], tool["group_by"]))
     return sorted(set(found))

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from mcpgen.errors import did_you_mean
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Action
+from mcpgen.runtime.actions.base import Expansion
+from mcpgen.runtime.filters import Filter
 from mcpgen.runtime.model import Limit, Model
-from mcpgen.spec.model import LimitSpec, ModelSpec, ToolSpec
+from mcpgen.spec.model import FilterSpec, LimitSpec, ModelSpec, ToolSpec
 
 # A problem an action finds in its tool's spec: (path below the tool, message, hint).
 Finding = tuple[tuple[str | int, ...], str, str]
@@ -38,10 +40,16 @@ class Bound:
         return self.action.model.id
 
     def record_schema(self) -> dict[str, Any]:
-        """The JSON Schema of one stored record, as results carry it."""
+        """The JSON Schema of one stored record, as results carry it (with its expanded refs)."""
         fields, runtime = self.model.fields, self.action.model.fields
         properties = {name: value_schema(f, nullable=not runtime[name].always_set) for name, f in fields.items()}
-        schema: dict[str, Any] = {"type": "object", "properties": properties, "required": list(fields)}
+        for expansion in getattr(self.action, "expand", ()):
+            target = fields[expansion.field].model
+            properties[expansion.key] = {
+                "type": ["string", "null"],
+                "description": f"The {target} that {expansion.field} refers to, by name.",
+            }
+        schema: dict[str, Any] = {"type": "object", "properties": properties, "required": list(properties)}
         if self.model.description:
             schema["description"] = self.model.description
         return schema
@@ -83,9 +91,17 @@ class Kind(ABC):
         """Problems specific to this kind (references to fields, for instance)."""
         return iter(())
 
-    def compile(self, tool: ToolSpec, model: Model) -> Action:
-        """The runtime action of a valid tool: the tool's keys as the action's settings."""
+    def compile(self, tool: ToolSpec, model: Model, models: Mapping[str, Model] | None = None) -> Action:
+        """The runtime action of a valid tool: the tool's keys as the action's settings.
+
+        `models` (all of the spec's) name the keys of expanded refs.
+        """
         settings = {key: _setting(getattr(tool, key)) for key in self.keys if getattr(tool, key) is not None}
+        if "filters" in settings:
+            settings["filters"] = tuple(filters(tool.filters or []))
+        if "expand" in settings:
+            known = models or {model.name: model}
+            settings["expand"] = tuple(expansion(model, name, known) for name in tool.expand or [])
         return self.runtime(model, **settings)
 
     @abstractmethod
@@ -95,6 +111,27 @@ class Kind(ABC):
     @abstractmethod
     def output_schema(self, bound: Bound) -> dict[str, Any]:
         """The tool's outputSchema."""
+
+
+def filters(entries: Iterable[str | FilterSpec]) -> Iterator[Filter]:
+    """The runtime filters of a tool's `filters:` entries: a name is an exact match, {field, ops} one per op."""
+    for entry in entries:
+        if isinstance(entry, str):
+            yield Filter(entry)
+        else:
+            yield from (Filter(entry.field, op) for op in entry.ops)
+
+
+def filter_fields(entries: Iterable[str | FilterSpec]) -> list[str]:
+    """The fields a tool's `filters:` entries name, in order."""
+    return [entry if isinstance(entry, str) else entry.field for entry in entries]
+
+
+def expansion(model: Model, name: str, models: Mapping[str, Model]) -> Expansion:
+    """`customer` → the key `customer_name`: the field without `_id`, then the display field of its model."""
+    target = models.get(model.fields[name].ref or "")
+    display = target.display if target is not None else "name"
+    return Expansion(name, f"{name.removesuffix('_id') or name}_{display}")
 
 
 def _setting(value: Any) -> Any:
@@ -142,15 +179,96 @@ def id_parameter(bound: Bound) -> dict[str, Any]:
     return schema
 
 
-def filter_parameters(bound: Bound, filters: Iterable[str]) -> dict[str, Any]:
-    """One exact-match parameter per filter field."""
+# The field types each filter operator applies to.
+OPS_FOR = {
+    "lt": frozenset({"integer", "number", "date", "datetime"}),
+    "in": frozenset({"id", "string", "enum", "integer", "ref"}),
+    "not": frozenset({"string", "enum", "integer", "number", "boolean", "date", "datetime", "ref"}),
+}
+OPS_FOR |= {"lte": OPS_FOR["lt"], "gt": OPS_FOR["lt"], "gte": OPS_FOR["lt"]}
+_BEFORE = {"lt": "before", "lte": "on or before", "gt": "after", "gte": "on or after"}
+_LESS = {"lt": "less than", "lte": "at most", "gt": "more than", "gte": "at least"}
+_AS = {"date": "this date, as YYYY-MM-DD", "datetime": "this date and time, as ISO 8601 (UTC if no zone)"}
+
+
+def filter_parameters(bound: Bound, filters: Iterable[Filter]) -> dict[str, Any]:
+    """One parameter per filter: the field's value, a list of them (in), or true/false (empty)."""
     parameters = {}
-    for name in filters:
-        schema = value_schema(bound.model.fields[name])
-        doc = schema.get("description")
-        schema["description"] = f"Only {bound.model_name} records with this {name}." + (f" {doc}" if doc else "")
-        parameters[name] = schema
+    plural = bound.action.model.plural
+    for item in filters:
+        field, name = bound.model.fields[item.field], item.field
+        schema = value_schema(field)
+        doc = schema.pop("description", None)
+        if item.op == "eq":
+            text = f"Only {bound.model_name} records with this {name}."
+        elif item.op in _BEFORE:
+            words = _BEFORE if field.type in _AS else _LESS
+            text = f"Only {plural} whose {name} is {words[item.op]} {_AS.get(field.type, 'this')}."
+        elif item.op == "in":
+            examples = schema.pop("examples", None)
+            schema = {"type": "array", "items": schema, "minItems": 1}
+            if examples:
+                schema["examples"] = [examples[:2]]
+            text = f"Only {plural} whose {name} is one of these."
+        elif item.op == "not":
+            text = f"Only {plural} whose {name} is anything but this (those with no {name} included)."
+        else:
+            schema = {"type": "boolean"}
+            text = f"true: only {plural} with no {name}; false: only {plural} that have one."
+        schema["description"] = text + (f" {doc}" if doc else "")
+        parameters[item.parameter] = schema
     return parameters
+
+
+def filter_findings(tool: ToolSpec, model: ModelSpec, reserved: Iterable[str]) -> Iterator[Finding]:
+    """Filters name fields, each operator applies to its field's type, and no two parameters share a name."""
+    entries = tool.filters or []
+    reserved = tuple(reserved)
+    taken: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        name = entry if isinstance(entry, str) else entry.field
+        where: tuple[str | int, ...] = ("filters", index) if isinstance(entry, str) else ("filters", index, "field")
+        if name not in model.fields:
+            yield where, f"unknown field '{name}'", did_you_mean(name, list(model.fields))
+            continue
+        field = model.fields[name]
+        ops = ["eq"] if isinstance(entry, str) else entry.ops
+        if not ops:
+            yield ("filters", index, "ops"), "give at least one operator", "e.g. ops: [eq, in, not]"
+        for position, op in enumerate(ops):
+            at = where if isinstance(entry, str) else ("filters", index, "ops", position)
+            kinds = OPS_FOR.get(op)
+            if kinds is not None and field.type not in kinds:
+                yield at, f"'{op}' does not apply to {field.type} fields", f"'{op}' is for {_and(sorted(kinds))} fields"
+            elif op == "empty" and (field.type == "id" or field.auto or field.required):
+                yield at, f"field '{name}' is never empty", "filter on another field, or make this one optional"
+            parameter = Filter(name, op).parameter
+            if parameter in reserved:
+                hint = f"rename the field: the tool already has its own '{parameter}'"
+                yield at, f"field '{name}' clashes with a name the tool itself uses", hint
+            elif parameter in taken:
+                message = f"the parameter '{parameter}' is also the one of {taken[parameter]}"
+                yield at, message, "each parameter comes from one filter: drop one, or rename the field"
+            taken[parameter] = f"filters[{index}]"
+
+
+def expand_findings(tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
+    """`expand` names ref fields."""
+    refs = [name for name, field in model.fields.items() if field.type == "ref"]
+    for index, name in enumerate(tool.expand or []):
+        if name not in model.fields:
+            yield ("expand", index), f"unknown field '{name}'", did_you_mean(name, refs or list(model.fields))
+        elif name not in refs:
+            yield (
+                ("expand", index),
+                f"field '{name}' is not a ref",
+                "expand names ref fields: " + (", ".join(refs) or "the model has none"),
+            )
+
+
+def _and(words: Iterable[str]) -> str:
+    items = list(words)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def page_parameters(limit: Limit) -> dict[str, Any]:

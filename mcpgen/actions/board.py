@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, clashes, closed, field_refs, filter_parameters
+from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs, filter_findings, filter_parameters
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Board
 from mcpgen.spec.model import ModelSpec, ToolSpec
@@ -18,7 +18,7 @@ class BoardKind(Kind):
     docs = {
         "group_by": "the enum field whose values are the columns (required)",
         "fields": "the fields each card shows besides its id, name and column",
-        "filters": "fields whose value a caller may ask for exactly",
+        "filters": "fields a caller may narrow by: a name (exact match) or {field, ops} for comparisons",
         "limit": "max: the most cards a column shows",
     }
     runtime = Board
@@ -34,8 +34,7 @@ class BoardKind(Kind):
             for _, message, hint in field_refs(model, [tool.group_by], "group_by", enums):
                 yield ("group_by",), message, hint
         yield from field_refs(model, tool.fields or [], "fields")
-        yield from field_refs(model, tool.filters or [], "filters")
-        yield from clashes(tool.filters or [], (), "filters")
+        yield from filter_findings(tool, model, ())
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
         """The filters."""

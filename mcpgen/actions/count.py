@@ -5,24 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, clashes, closed, field_refs, filter_parameters
+from mcpgen.actions.base import Bound, Finding, Kind, clashes, closed, field_refs, filter_findings, filter_parameters
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Count
 from mcpgen.spec.model import ModelSpec, ToolSpec
 
-GROUPABLE = frozenset({"string", "enum", "boolean", "integer", "date"})
+GROUPABLE = frozenset({"string", "enum", "boolean", "integer", "date", "ref"})
 
 
 class CountKind(Kind):
     """`filters` and `group_by`."""
 
     summary = "How many records match, in all and per value of a field."
-    docs = {"filters": "fields whose value a caller may ask for exactly", "group_by": "the field to count records by"}
+    docs = {
+        "filters": "fields a caller may narrow by: a name (exact match) or {field, ops} for comparisons",
+        "group_by": "the field to count records by",
+    }
     runtime = Count
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
         """Filters name fields; group_by names a field with few values, not called `count`."""
-        yield from field_refs(model, tool.filters or [], "filters")
+        yield from filter_findings(tool, model, ())
         for _, message, hint in clashes([tool.group_by or ""], ("count",), "group_by"):
             yield ("group_by",), message, hint
         if tool.group_by is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs, writable
+from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, field_refs, writable
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Create
 from mcpgen.runtime.actions.base import settable as settable_fields
@@ -16,12 +16,16 @@ class CreateKind(Kind):
     """`fields`: which may be set (default all)."""
 
     summary = "A new record."
-    docs = {"fields": "the fields a caller may set (default: all but the id and automatic ones)"}
+    docs = {
+        "fields": "the fields a caller may set (default: all but the id and automatic ones)",
+        "expand": "ref fields whose record's display value each result also carries (customer → customer_name)",
+    }
     runtime = Create
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
         """`fields` are writable fields and include every required field without a default."""
         yield from field_refs(model, tool.fields or [], "fields", writable(model))
+        yield from expand_findings(tool, model)
         settable = tool.fields if tool.fields is not None else writable(model)
         for name in writable(model):
             field = model.fields[name]

@@ -9,9 +9,10 @@ from mcpgen.actions.base import (
     Bound,
     Finding,
     Kind,
-    clashes,
     closed,
+    expand_findings,
     field_refs,
+    filter_findings,
     filter_parameters,
     page_parameters,
     page_schema,
@@ -27,19 +28,20 @@ def _or(words: tuple[str, ...]) -> str:
 class ListKind(Kind):
     """`filters`, `order_by` and `limit`."""
 
-    summary = "Records filtered by exact match, ordered, a page at a time."
+    summary = "Records narrowed by filters, ordered, a page at a time."
     docs = {
-        "filters": "fields whose value a caller may ask for exactly",
+        "filters": "fields a caller may narrow by: a name (exact match) or {field, ops} for comparisons",
         "order_by": "the fields results may be ordered by",
         "limit": "the page size: default and max",
+        "expand": "ref fields whose record's display value each result also carries (customer → customer_name)",
     }
     runtime = List
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
         """Filters and order_by name fields; no filter takes the name of the tool's own parameters."""
-        yield from field_refs(model, tool.filters or [], "filters")
+        yield from filter_findings(tool, model, ("order_by", "order", "limit", "cursor"))
         yield from field_refs(model, tool.order_by or [], "order_by")
-        yield from clashes(tool.filters or [], ("order_by", "order", "limit", "cursor"), "filters")
+        yield from expand_findings(tool, model)
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
         """The filters, order_by and order, limit and cursor."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs, page_parameters, page_schema
+from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, field_refs, page_parameters, page_schema
 from mcpgen.runtime.actions import Search
 from mcpgen.spec.model import ModelSpec, ToolSpec
 
@@ -23,16 +23,18 @@ def searched_fields(tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
 class SearchKind(Kind):
     """`fields` (required) and `limit`."""
 
-    summary = "Case-insensitive word match over fields, best matches first."
+    summary = "Full-text search over fields: words and their prefixes, any case, best matches first."
     docs = {
         "fields": "the text fields searched, the first weighing most (required)",
         "limit": "the page size: default and max",
+        "expand": "ref fields whose record's display value each result also carries (customer → customer_name)",
     }
     runtime = Search
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
-        """`fields` are text fields."""
-        return searched_fields(tool, model)
+        """`fields` are text fields; `expand` names refs."""
+        yield from searched_fields(tool, model)
+        yield from expand_findings(tool, model)
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
         """The query, limit and cursor."""
@@ -41,7 +43,8 @@ class SearchKind(Kind):
         query = {
             "type": "string",
             "minLength": 1,
-            "description": f"Words to look for in {', '.join(action.fields)}; records matching more words rank first.",
+            "description": f"Words to look for in {', '.join(action.fields)}, in any case; a word also finds longer "
+            "words it begins. Records matching more of the words rank first.",
         }
         return closed({"query": query} | page_parameters(action.limit), ["query"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs, id_parameter, writable
+from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, field_refs, id_parameter, writable
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Update
 from mcpgen.runtime.actions.base import settable
@@ -16,12 +16,16 @@ class UpdateKind(Kind):
     """`fields`: which may change (default all)."""
 
     summary = "Changes some fields of one record."
-    docs = {"fields": "the fields a caller may change (default: all but the id and automatic ones)"}
+    docs = {
+        "fields": "the fields a caller may change (default: all but the id and automatic ones)",
+        "expand": "ref fields whose record's display value each result also carries (customer → customer_name)",
+    }
     runtime = Update
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
         """`fields` are writable fields."""
         yield from field_refs(model, tool.fields or [], "fields", writable(model))
+        yield from expand_findings(tool, model)
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
         """The id and the changeable fields (null clears an optional one)."""

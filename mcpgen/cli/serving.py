@@ -35,6 +35,9 @@ def add(verbs: Any) -> None:
     call.add_argument("spec", type=Path)
     call.add_argument("tool")
     call.add_argument("arguments", nargs="?", default="{}", help="the arguments as a JSON object")
+    call.add_argument(
+        "--as", dest="subject", metavar="SUBJECT", help="call as this signed-in user (whose records it sees)"
+    )
     call.set_defaults(run=_call)
 
 
@@ -103,6 +106,7 @@ def _preview(options: argparse.Namespace) -> int:
 def _call(options: argparse.Namespace) -> int:
     from mcpgen.dev.live import LiveServer
     from mcpgen.errors import UsageError
+    from mcpgen.runtime.auth import Identity
     from mcpgen.spec import load_spec
 
     try:
@@ -115,7 +119,9 @@ def _call(options: argparse.Namespace) -> int:
 
     async def run() -> Any:
         async with server.running():
-            return await server.call(options.tool, arguments)
+            if options.subject is None:
+                return await server.call(options.tool, arguments)
+            return await server.call(options.tool, arguments, Identity(subject=options.subject, local=True))
 
     outcome = anyio.run(run)
     print(json.dumps(outcome.as_json(), indent=2, ensure_ascii=False))

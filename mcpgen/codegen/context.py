@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from mcpgen.actions import ACTIONS
-from mcpgen.codegen.literals import constructed
+from mcpgen.codegen.literals import constructed, py
 from mcpgen.codegen.samples import round_trip
 from mcpgen.runtime.env import VARIABLE
+from mcpgen.runtime.model import Model
 from mcpgen.runtime.tool import Connector
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.model import Spec
@@ -44,7 +45,12 @@ def context(loaded: LoadedSpec, connector: Connector) -> dict[str, Any]:
         "distribution": spec.name + "-mcp",
         "connector": connector,
         "models": [
-            (constants[name], name, [(field, constructed(spec_, constants)) for field, spec_ in model.fields.items()])
+            (
+                constants[name],
+                name,
+                [(field, constructed(spec_, constants)) for field, spec_ in model.fields.items()],
+                model_settings(model),
+            )
             for name, model in connector.models.items()
         ],
         "model_constants": constants,
@@ -70,6 +76,16 @@ def context(loaded: LoadedSpec, connector: Connector) -> dict[str, Any]:
         ),
         "trip": round_trip(connector),
     }
+
+
+def model_settings(model: Model) -> list[tuple[str, str]]:
+    """The keyword arguments of a Model beyond its fields, as source: display, then those that are not defaults."""
+    settings = [("display", py(model.display))]
+    for key in ("unique", "owner", "search", "renamed_from"):
+        value = getattr(model, key)
+        if value not in ((), None):
+            settings.append((key, py(value)))
+    return settings
 
 
 def _constant(model: str) -> str:
@@ -98,12 +114,12 @@ def _first_sentence(text: str) -> str:
 
 
 def runtime_files(postgres: bool) -> dict[Path, str]:
-    """The runtime's files, to copy byte for byte (PostgreSQL's module only where it is used: it needs psycopg)."""
+    """The runtime's files, to copy byte for byte (PostgreSQL's modules only where used: they need psycopg)."""
     root = Path(__file__).resolve().parent.parent / "runtime"
     files = {}
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root)
-        if relative == Path("storage", "postgres.py") and not postgres:
+        if relative.parent == Path("storage") and relative.name.startswith("postgres") and not postgres:
             continue
         files[relative] = path.read_text(encoding="utf-8")
     return files

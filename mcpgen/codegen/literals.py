@@ -45,6 +45,9 @@ def _source(value: Any, models: Mapping[str, str]) -> str:
         return models[value.name]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return constructed(value, models, positional=len(dataclasses.fields(value)))
+    if isinstance(value, tuple) and any(dataclasses.is_dataclass(item) for item in value):
+        items = ", ".join(_source(item, models) for item in value)
+        return f"({items}{',' if len(value) == 1 else ''})"
     return py(value)
 
 

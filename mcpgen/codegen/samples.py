@@ -28,6 +28,8 @@ def round_trip(connector: Connector) -> RoundTrip | None:
     """The first create tool for which arguments can be made, with the model's other tools; None if none."""
     tools = list(connector.tools.values())
     for create in (tool for tool in tools if tool.action.kind == "create"):
+        if create.action.model.refs:  # its records need others first
+            continue
         arguments = sample_arguments(create.definition["inputSchema"])
         if arguments is None:
             continue
@@ -69,6 +71,9 @@ _NONE = object()
 
 
 def _sample(schema: dict[str, Any], changed: bool) -> Any:
+    examples = schema.get("examples") or []
+    if examples and not (changed and len(examples) == 1):  # the spec's own, which validate checked
+        return examples[-1 if changed else 0]
     if "enum" in schema:
         values = [value for value in schema["enum"] if value is not None]
         return values[-1 if changed else 0] if values else _NONE

@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from mcpgen.runtime.filters import Filter
 from mcpgen.runtime.tool import Tool
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.loader import Path
-from mcpgen.spec.model import Spec
+from mcpgen.spec.model import FilterSpec, Spec
 
 Severity = Literal["error", "warning"]
 
@@ -74,6 +75,11 @@ class Context:
             if model.fields[parameter].description is not None:
                 return ("models", spec.model, "fields", parameter, "description"), False
             return ("models", spec.model, "fields", parameter), True
+        for index, entry in enumerate(spec.filters or []):  # due_lt, status_in, ...: the op of a {field, ops} filter
+            if isinstance(entry, FilterSpec):
+                for position, op in enumerate(entry.ops):
+                    if Filter(entry.field, op).parameter == parameter:
+                        return ("tools", tool, "filters", index, "ops", position), False
         if parameter in spec.model_fields_set:  # a parameter the action adds for a key, such as order_by
             return ("tools", tool, parameter), True
         return ("tools", tool), True  # a parameter the action adds itself

@@ -38,7 +38,8 @@ def mentions(text: str, value: str) -> bool:
 def enum_explained(ctx: Context) -> Iterator[Hit]:
     """Enum parameters whose description does not explain their values."""
     for tool, parameter, schema in _parameters(ctx):
-        values = [value for value in schema.get("enum") or [] if isinstance(value, str)]
+        listed = schema.get("enum") or schema.get("items", {}).get("enum") or []  # a value, or a list of them (_in)
+        values = [value for value in listed if isinstance(value, str)]
         description = str(schema.get("description") or "")
         missing = [value for value in values if not mentions(description, value)]
         if description.strip() and missing:  # no description at all: parameter-description says so

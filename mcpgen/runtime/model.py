@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Record = dict[str, Any]
-FIELD_TYPES = ("id", "string", "text", "integer", "number", "boolean", "enum", "date", "datetime")
+FIELD_TYPES = ("id", "string", "text", "integer", "number", "boolean", "enum", "date", "datetime", "ref")
+OWNER = "mcpgen_owner"  # the column that holds the owner of a record of a model with `owner`; never shown
+LOCAL_OWNER = "local"  # the one owner of every record when nobody signs in
+ANONYMOUS_OWNER = "anonymous"  # the owner of records made without a token where OAuth lets such callers in
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,10 @@ class Field:
     default: Any = None
     values: tuple[str, ...] = ()  # an enum's values, in order
     auto: str | None = None  # "created" or "updated": a datetime the server sets
+    ref: str | None = None  # a ref's model: the field holds the id of one of its records
+    on_delete: str = "restrict"  # a ref's: restrict, cascade or set_null
+    unique: bool = False
+    renamed_from: str | None = None  # the column's former name
 
     @property
     def always_set(self) -> bool:
@@ -33,12 +40,26 @@ class Model:
     name: str
     fields: Mapping[str, Field]
     display: str
+    unique: tuple[tuple[str, ...], ...] = ()  # compound keys (a single unique field says so itself)
+    owner: str | None = None  # "subject": each record belongs to the caller who created it
+    search: tuple[str, ...] = ()  # the fields in its full-text index, in the order they weigh
+    renamed_from: str | None = None  # the table's former name
     id: str = field(init=False)  # the generated primary key
     plural: str = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", next(name for name, spec in self.fields.items() if spec.type == "id"))
         object.__setattr__(self, "plural", plural(self.name))
+
+    @property
+    def keys(self) -> tuple[tuple[str, ...], ...]:
+        """Every set of fields whose values no two records share: unique fields, then compound keys."""
+        return tuple((name,) for name, spec in self.fields.items() if spec.unique) + self.unique
+
+    @property
+    def refs(self) -> dict[str, str]:
+        """The ref fields and the models they point to."""
+        return {name: spec.ref for name, spec in self.fields.items() if spec.ref is not None}
 
     @property
     def writable(self) -> tuple[str, ...]:

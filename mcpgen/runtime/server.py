@@ -14,6 +14,7 @@ import anyio
 from .auth import LOCAL, Authenticator, Identity, refusal
 from .changes import Changes
 from .errors import ToolError
+from .model import ANONYMOUS_OWNER, LOCAL_OWNER
 from .storage.base import Store
 from .tool import Connector
 
@@ -120,7 +121,7 @@ class Server:
                 return failure(f"Invalid arguments for {name}:\n" + "\n".join(f"- {line}" for line in wrong))
             # One transaction, all or nothing even when the call is cancelled: SQLite and memory never suspend
             # inside one, and PostgreSQL rolls back (or drops the connection) when a cancellation interrupts it.
-            async with store.transaction(write=not tool.action.read_only) as tx:
+            async with store.transaction(write=not tool.action.read_only, owner=self.owner(identity)) as tx:
                 result = await tool.action.run(tx, args)
             return Outcome(tool.text(args, result), result)
         except ToolError as exc:
@@ -129,6 +130,17 @@ class Server:
             reference = uuid.uuid4().hex[:8]
             log.exception("tool %s failed (ref %s)", name, reference)
             return failure(f"{name} failed because of an internal error (ref {reference}); it was logged.")
+
+    def owner(self, identity: Identity) -> str:
+        """Whose records a caller works on: a signed-in caller's own; the one local owner's without OAuth.
+
+        Callers that OAuth lets in without a token (noauth tools) share one owner, `anonymous`.
+        """
+        if identity.subject and (identity.local or self.connector.auth.type == "oauth"):
+            return identity.subject
+        if identity.local or self.connector.auth.type != "oauth":
+            return LOCAL_OWNER
+        return ANONYMOUS_OWNER
 
     async def unknown(self, name: str) -> str:
         """The error text for a call to a tool the connector does not have."""

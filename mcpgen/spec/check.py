@@ -5,20 +5,19 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 from pydantic import BaseModel, ValidationError
-
-if TYPE_CHECKING:
-    pass
 
 import mcpgen.fields
 from mcpgen.actions import ACTIONS, Bound, Kind
 from mcpgen.errors import Problem, did_you_mean
 from mcpgen.runtime.arguments import ArgumentCheck, full_validator
+from mcpgen.runtime.model import OWNER
 from mcpgen.spec.loader import Path, Positions, dotted
-from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, ModelSpec, Spec, ToolSpec
+from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, FilterSpec, ModelSpec, Spec, ToolSpec
+from mcpgen.spec.relations import RelationChecks, given
 from mcpgen.spec.shape import name_hint, shape_problems, shown
 from mcpgen.storage import BACKENDS
 
@@ -39,6 +38,8 @@ def check(data: Any, positions: Positions) -> tuple[Spec | None, list[Problem]]:
         problems += shape_problems(exc.errors(), data, positions)
     checker = _CrossCheck(positions, data.get("models"), ACTIONS, set(BACKENDS))
     checker.widgets = dict(_entries(data.get("widgets")))
+    auth = data.get("auth")
+    checker.oauth = isinstance(auth, dict) and auth.get("type") == "oauth"
     problems += checker.storage(data.get("storage"))
     problems += checker.auth(data.get("auth"), data.get("tools"))
     problems += checker.models()
@@ -86,10 +87,13 @@ _FOR_TYPES = {  # field keys that apply to some types only
     "max_length": _TEXTUAL,
     "pattern": _TEXTUAL,
     "auto": frozenset({"datetime"}),
+    "model": frozenset({"ref"}),
+    "on_delete": frozenset({"ref"}),
 }
 _INSTEAD = {"min_length": "min", "max_length": "max", "min": "min_length", "max": "max_length"}
 _EXPECTED = {
     "id": "a whole number",
+    "ref": "a whole number",
     "integer": "a whole number",
     "number": "a number",
     "boolean": "true or false",
@@ -98,12 +102,13 @@ _EXPECTED = {
 }
 
 
-class _CrossCheck:
+class _CrossCheck(RelationChecks):
     def __init__(self, positions: Positions, models: Any, actions: dict[str, Kind], backends: set[str]) -> None:
         self.at = positions
         self.actions, self.backends = actions, backends
         self.raw: dict[str, Any] = dict(_entries(models))
         self.widgets: dict[str, Any] = {}
+        self.oauth = False  # auth: {type: oauth}
         self.specs: dict[str, ModelSpec] = {}
         self.broken: dict[str, set[str]] = {}  # per model, the fields whose own definition is wrong
         for name, entry in self.raw.items():
@@ -155,16 +160,22 @@ class _CrossCheck:
                     key=True,
                 )
             for field in _entries(entry.get("fields") if isinstance(entry, dict) else None):
+                where = ("models", name, "fields", field[0])
                 if not re.match(IDENTIFIER, field[0]):
-                    where = ("models", name, "fields", field[0])
                     yield self.at.problem(
                         where,
                         f"'{field[0]}' is not a valid field name",
                         name_hint(field[0], slug=False),
                         key=True,
                     )
+                elif field[0].startswith("mcpgen_"):
+                    hint = f"names starting with mcpgen_ are kept for mcpgen's own columns, such as {OWNER}"
+                    yield self.at.problem(where, f"'{field[0]}' is a reserved name", hint, key=True)
         for name, model in self.specs.items():
             yield from self.model(name, model, self.broken[name])
+        former = {name: model.renamed_from for name, model in self.specs.items()}
+        yield from self.renames(("models",), former, "model", set(self.raw))
+        yield from self.cascades()
 
     def model(self, name: str, model: ModelSpec, broken: set[str]) -> Iterator[Problem]:
         path: Path = ("models", name)
@@ -178,17 +189,22 @@ class _CrossCheck:
             yield self.at.problem((*path, "display"), f"unknown field '{model.display}'", hint)
         for field_name, field in model.fields.items():
             yield from self.field((*path, "fields", field_name), field)
+            if field.type == "ref":
+                yield from self.ref((*path, "fields", field_name), name, field)
+        fields = {field: spec.renamed_from for field, spec in model.fields.items()}
+        yield from self.renames((*path, "fields"), fields, "field", {*model.fields, *broken})
+        yield from self.keys(path, model, broken)
 
     def field(self, path: Path, field: FieldSpec) -> Iterator[Problem]:
         kind = field.type
         for key, kinds in _FOR_TYPES.items():
-            if kind not in kinds and _given(field, key):
+            if kind not in kinds and given(field, key):
                 hint, instead = f"'{key}' is for {_and(sorted(kinds))} fields", _INSTEAD.get(key, "")
                 if instead and kind in _FOR_TYPES[instead]:
                     hint += f"; use {instead}"
                 yield self.at.problem((*path, key), f"'{key}' does not apply to {kind} fields", hint, key=True)
         for key in ("required", "default"):
-            if _given(field, key) and (kind == "id" or field.auto):
+            if given(field, key) and (kind == "id" or field.auto):
                 what, why = (
                     ("id fields", "the server generates ids")
                     if kind == "id"
@@ -210,6 +226,7 @@ class _CrossCheck:
         if field.min_length is not None and field.max_length is not None and field.min_length > field.max_length:
             message = f"min_length {field.min_length} is greater than max_length {field.max_length}"
             yield self.at.problem((*path, "min_length"), message)
+        yield from self.unique(path, field)
         if field.pattern is not None:
             try:
                 with warnings.catch_warnings():  # e.g. "possible set intersection": valid, only a hint
@@ -219,7 +236,7 @@ class _CrossCheck:
                 yield self.at.problem((*path, "pattern"), f"not a valid regular expression: {exc}")
                 return
         check = ArgumentCheck(mcpgen.fields.value_schema(field))
-        if field.default is not None and kind != "id" and not field.auto:
+        if field.default is not None and kind not in ("id", "ref") and not field.auto:
             yield from self.value((*path, "default"), field, check, field.default, "default")
         for index, example in enumerate(field.examples or []):
             yield from self.value((*path, "examples", index), field, check, example, "example")
@@ -254,6 +271,7 @@ class _CrossCheck:
         if tool.model not in self.raw:
             yield self.at.problem((*path, "model"), f"unknown model '{tool.model}'", did_you_mean(tool.model, self.raw))
         yield from self.annotations(path, tool)
+        yield from self.security(name, tool)
         if tool.widget is not None and tool.widget not in self.widgets:
             hint = did_you_mean(tool.widget, self.widgets) or "declare it under widgets:"
             yield self.at.problem((*path, "widget"), f"unknown widget '{tool.widget}'", hint)
@@ -286,6 +304,22 @@ class _CrossCheck:
                     yield self.at.problem(
                         (*path, "parameters", parameter), f"no parameter '{parameter}'", hint, key=True
                     )
+
+    def security(self, name: str, tool: ToolSpec) -> Iterator[Problem]:
+        """A noauth tool on a model whose records belong to the signed-in user says why; only noauth tools do."""
+        noauth = "noauth" in (tool.security or [])
+        if tool.noauth_why is not None and not noauth:
+            message, hint = "noauth_why applies to tools with security: [noauth, ...]", "remove it, or add noauth"
+            yield self.at.problem(("tools", name, "noauth_why"), message, hint, key=True)
+        model = self.specs.get(tool.model)
+        owned = model is not None and model.owner == "subject"
+        if self.oauth and noauth and owned and not (tool.noauth_why or "").strip():
+            message = (
+                f"tool '{name}' on model '{tool.model}', whose records belong to the signed-in user, "
+                "can be called without signing in"
+            )
+            hint = "remove noauth, or say why in noauth_why: callers without a token all share one owner"
+            yield self.at.problem(("tools", name, "security"), message, hint)
 
     def annotations(self, path: Path, tool: ToolSpec) -> Iterator[Problem]:
         hints = tool.annotations
@@ -329,15 +363,23 @@ def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _given(field: FieldSpec, key: str) -> bool:
-    return key in field.model_fields_set and getattr(field, key) not in (None, False)
-
-
 def _names(tool: ToolSpec, where: tuple[str | int, ...], fields: set[str]) -> bool:
-    """Whether a finding is about one of `fields` (whose own problems are reported already)."""
-    value = getattr(tool, str(where[0]), None)
-    if len(where) > 1 and isinstance(value, list) and isinstance(where[1], int) and where[1] < len(value):
-        value = value[where[1]]
+    """Whether a finding is about one of `fields` (whose own problems are reported already).
+
+    A finding inside a {field, ops} filter (its field, one of its ops) is about that filter's field.
+    """
+    value: Any = tool
+    for step in where:
+        if isinstance(value, FilterSpec):
+            break
+        if isinstance(step, int) and isinstance(value, list) and 0 <= step < len(value):
+            value = value[step]
+        elif isinstance(step, str) and isinstance(value, BaseModel) and step in type(value).model_fields:
+            value = getattr(value, step)
+        else:
+            return False
+    if isinstance(value, FilterSpec):
+        value = value.field
     return isinstance(value, str) and value in fields
 
 

@@ -19,8 +19,8 @@ def compile_spec(loaded: LoadedSpec) -> Connector:
     """The connector a loaded spec describes, ready to serve or to write out."""
     spec = loaded.spec
     widgets = load_widgets(spec.widgets, loaded.base_dir)
-    models = compile_models(spec.models)
-    tools = {name: compile_tool(spec, name, tool, models[tool.model], widgets) for name, tool in spec.tools.items()}
+    models = compile_models(spec.models, spec.tools)
+    tools = {name: compile_tool(spec, name, tool, models, widgets) for name, tool in spec.tools.items()}
     resources = {resource.uri: resource for widget in widgets.values() for resource in widget.resources()}
     return Connector(
         name=spec.name,
@@ -35,8 +35,8 @@ def compile_spec(loaded: LoadedSpec) -> Connector:
     )
 
 
-def compile_models(models: Mapping[str, ModelSpec]) -> dict[str, Model]:
-    """The runtime models: what storage and the actions need of each field."""
+def compile_models(models: Mapping[str, ModelSpec], tools: Mapping[str, ToolSpec] | None = None) -> dict[str, Model]:
+    """The runtime models: what storage and the actions need of each field (and which fields `tools` search)."""
     return {
         name: Model(
             name,
@@ -47,19 +47,38 @@ def compile_models(models: Mapping[str, ModelSpec]) -> dict[str, Model]:
                     default=field.default,
                     values=tuple(field.values or ()) if field.type == "enum" else (),
                     auto=field.auto,
+                    ref=field.model if field.type == "ref" else None,
+                    on_delete=field.on_delete or "restrict",
+                    unique=field.unique,
+                    renamed_from=field.renamed_from,
                 )
                 for field_name, field in model.fields.items()
             },
             display=display_field(model),
+            unique=tuple(tuple(key) for key in model.unique or ()),
+            owner=model.owner,
+            search=searched(name, tools or {}),
+            renamed_from=model.renamed_from,
         )
         for name, model in models.items()
     }
 
 
-def compile_tool(spec: Spec, name: str, tool: ToolSpec, model: Model, widgets: Mapping[str, Widget]) -> Tool:
+def searched(model: str, tools: Mapping[str, ToolSpec]) -> tuple[str, ...]:
+    """The fields of `model` that its search tools search, in the order they first appear: its full-text index."""
+    kinds = ("search", "chatgpt_search")
+    found = (
+        field for tool in tools.values() if tool.model == model and tool.action in kinds for field in tool.fields or []
+    )
+    return tuple(dict.fromkeys(found))
+
+
+def compile_tool(
+    spec: Spec, name: str, tool: ToolSpec, models: Mapping[str, Model], widgets: Mapping[str, Widget]
+) -> Tool:
     """One tool: its definition exactly as tools/list sends it, and its action."""
     kind = ACTIONS[tool.action]
-    bound = Bound(name, tool, spec.models[tool.model], kind.compile(tool, model))
+    bound = Bound(name, tool, spec.models[tool.model], kind.compile(tool, models[tool.model], models))
     schema = kind.input_schema(bound)
     for parameter, doc in (tool.parameters or {}).items():
         schema["properties"][parameter]["description"] = doc

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FieldType = Literal["id", "string", "text", "integer", "number", "boolean", "enum", "date", "datetime"]
+FieldType = Literal["id", "string", "text", "integer", "number", "boolean", "enum", "date", "datetime", "ref"]
+FilterOp = Literal["eq", "lt", "lte", "gt", "gte", "in", "not", "empty"]
 SLUG = r"^[a-z][a-z0-9_-]*$"
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 
@@ -34,6 +35,16 @@ class FieldSpec(Strict):
     auto: Literal["created", "updated"] | None = Field(
         None, description="Set by the server: when the record was created, or last updated."
     )
+    model: str | None = Field(None, description="ref: the model whose records this field points to (by id).")
+    on_delete: Literal["restrict", "cascade", "set_null"] | None = Field(
+        None,
+        description="ref: what deleting the record pointed to does: restrict (the default: refuse while records "
+        "point to it), cascade (delete them too) or set_null (clear this field).",
+    )
+    unique: bool = Field(False, description="No two records have the same value (empty values aside).")
+    renamed_from: str | None = Field(
+        None, description="The field's former name: its column is renamed in place at start-up, keeping the data."
+    )
 
 
 class ModelSpec(Strict):
@@ -42,6 +53,27 @@ class ModelSpec(Strict):
     description: str | None = Field(None, description="What one record is.")
     display: str | None = Field(None, description="The field that names a record in short texts.")
     fields: dict[str, FieldSpec] = Field(description="The record's fields, by name.")
+    unique: list[list[str]] | None = Field(
+        None, description="Compound keys: each list of fields has a different combination of values in every record."
+    )
+    owner: Literal["subject"] | None = Field(
+        None,
+        description="subject: each record belongs to the signed-in caller (the OAuth token's sub), and every tool "
+        "sees and changes only the caller's records.",
+    )
+    renamed_from: str | None = Field(
+        None, description="The model's former name: its table is renamed in place at start-up, keeping the data."
+    )
+
+
+class FilterSpec(Strict):
+    """A filter with comparison operators: each operator becomes a parameter (due_lt, status_in, ...)."""
+
+    field: str = Field(description="The field to filter on.")
+    ops: list[FilterOp] = Field(
+        description="eq (exact match, the parameter named as the field), lt, lte, gt, gte (before/after, "
+        "less/more than), in (one of a list), not (anything else, empty included), empty (true: no value)."
+    )
 
 
 class LimitSpec(Strict):
@@ -76,10 +108,15 @@ class ToolSpec(Strict):
     title: str | None = Field(None, description="The name people see; derived from the tool name if absent.")
     # The keys below depend on the action: their descriptions come from the kinds (spec/schema.py).
     fields: list[str] | None = Field(None, description="Fields the action works with.")
-    filters: list[str] | None = Field(None, description="Fields to filter on by exact match.")
+    filters: list[str | FilterSpec] | None = Field(
+        None, description="Fields to filter on: a name (exact match) or {field, ops} for comparisons."
+    )
     order_by: list[str] | None = Field(None, description="Fields results may be ordered by.")
     group_by: str | None = Field(None, description="The field to group records by.")
     limit: LimitSpec | None = Field(None, description="How many records a call returns.")
+    expand: list[str] | None = Field(
+        None, description="Ref fields whose record's display value each result record also carries."
+    )
     parameters: dict[str, str] | None = Field(
         None, description="Overrides the description of any input parameter, by parameter name."
     )
@@ -93,6 +130,9 @@ class ToolSpec(Strict):
         None,
         description="oauth: how the tool may be called: noauth (without a token) and/or {oauth2: [scopes]}; "
         "default: a token with the auth section's scopes.",
+    )
+    noauth_why: str | None = Field(
+        None, description="Why a noauth tool on a model with an owner is right (callers without a token share it)."
     )
 
 

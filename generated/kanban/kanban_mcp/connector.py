@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kanban_mcp.runtime.actions import Board, ChatGPTSearch, Count, Create, Delete, Fetch, Get, List, Search, Update
 from kanban_mcp.runtime.auth import AuthSettings
+from kanban_mcp.runtime.filters import Filter
 from kanban_mcp.runtime.model import Field, Limit, Model
 from kanban_mcp.runtime.resources import from_files
 from kanban_mcp.runtime.storage.sqlite import SQLiteStore
@@ -34,6 +35,7 @@ TASK = Model(
         "updated_at": Field("datetime", auto="updated"),
     },
     display="title",
+    search=("title", "notes", "assignee"),
 )
 MODELS = {
     "task": TASK,
@@ -43,7 +45,19 @@ DEFINITIONS = {tool["name"]: tool for tool in json.loads((HERE / "tools.json").r
 TOOLS = {
     "list_tasks": Tool(
         DEFINITIONS["list_tasks"],
-        List(TASK, filters=("status", "assignee", "priority"), order_by=("due", "priority", "created_at")),
+        List(
+            TASK,
+            filters=(
+                Filter("status", "eq"),
+                Filter("status", "not"),
+                Filter("assignee", "eq"),
+                Filter("assignee", "empty"),
+                Filter("priority", "eq"),
+                Filter("due", "lt"),
+                Filter("due", "gte"),
+            ),
+            order_by=("due", "priority", "created_at"),
+        ),
     ),
     "get_task": Tool(DEFINITIONS["get_task"], Get(TASK)),
     "create_task": Tool(DEFINITIONS["create_task"], Create(TASK)),
@@ -52,7 +66,8 @@ TOOLS = {
     "delete_task": Tool(DEFINITIONS["delete_task"], Delete(TASK)),
     "search_tasks": Tool(DEFINITIONS["search_tasks"], Search(TASK, fields=("title", "notes"), limit=Limit(10, 50))),
     "board_summary": Tool(
-        DEFINITIONS["board_summary"], Count(TASK, filters=("assignee", "priority"), group_by="status")
+        DEFINITIONS["board_summary"],
+        Count(TASK, filters=(Filter("assignee", "eq"), Filter("priority", "eq")), group_by="status"),
     ),
     "search": Tool(
         DEFINITIONS["search"],
@@ -70,7 +85,7 @@ TOOLS = {
     ),
     "show_board": Tool(
         DEFINITIONS["show_board"],
-        Board(TASK, group_by="status", fields=("assignee", "priority", "due"), filters=("assignee",)),
+        Board(TASK, group_by="status", fields=("assignee", "priority", "due"), filters=(Filter("assignee", "eq"),)),
     ),
 }
 # Each widget is served twice, once per standard (MCP Apps and the Apps SDK): its URIs name its file.

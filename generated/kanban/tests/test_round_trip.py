@@ -15,7 +15,7 @@ ARGUMENTS = {
     "status": "todo",
     "assignee": "Sample",
     "priority": "low",
-    "due": "2026-01-31",
+    "due": "2026-12-31",
 }
 CHANGE = {"title": "Changed"}
 

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from ..errors import ToolError
 from ..model import Model, Record
-from ..storage.base import TextQuery, Transaction
+from ..storage.base import Query, TextQuery, Transaction
 
 Result = dict[str, Any]
 
@@ -43,11 +43,36 @@ class Action(ABC):
 
 
 def text_query(fields: tuple[str, ...], words: str, limit: int | None, offset: int) -> TextQuery:
-    """The store query for the words of `words`, each once, case-folded."""
-    terms = tuple(dict.fromkeys(word.casefold() for word in words.split()))
-    if not terms:
+    """The store query for the words of `words`, each once."""
+    terms = tuple(dict.fromkeys(words.split()))
+    if not any(character.isalnum() for character in words):
         raise ToolError("query: give at least one word to search for.")
     return TextQuery(fields=fields, terms=terms, limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A ref field whose record's display value results carry, under `key` (`customer` → `customer_name`)."""
+
+    field: str
+    key: str
+
+
+async def expand(tx: Transaction, model: Model, expansions: tuple[Expansion, ...], records: list[Record]) -> None:
+    """Adds to each record the display value of the record each ref points to (None when it points nowhere)."""
+    for expansion in expansions:
+        target = tx.models[model.fields[expansion.field].ref or ""]
+        ids = tuple({record[expansion.field] for record in records} - {None})
+        found = await tx.select(target.name, Query(where=((target.id, "in", ids),))) if ids else []
+        titles = {record[target.id]: record[target.display] for record in found}
+        for record in records:
+            record[expansion.key] = titles.get(record[expansion.field])
+
+
+def label(model: Model, expansions: tuple[Expansion, ...], record: Record) -> str:
+    """`ticket 8 "Login fails" (customer: Ada Lovelace)`: a record named with what its expanded refs point to."""
+    shown = [f"{e.field}: {record[e.key]}" for e in expansions if record.get(e.key) is not None]
+    return f"{model.label(record)} ({', '.join(shown)})" if shown else model.label(record)
 
 
 def settable(fields: tuple[str, ...] | None, model: Model) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..filters import Filter, conditions
 from ..model import Limit
 from ..storage.base import Query, Transaction
 from .base import Action, Result
@@ -21,7 +22,7 @@ class Board(Action):
 
     group_by: str = ""
     fields: tuple[str, ...] = ()
-    filters: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = ()
     limit: Limit = field(default_factory=Limit)
     kind = "board"
     read_only = True
@@ -36,9 +37,10 @@ class Board(Action):
     async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
         """`{columns: [{id, title, <plural>: [cards]}]}`."""
         model, key = self.model, self.model.plural
+        where = conditions(model, self.filters, args)
         columns = []
         for value in model.fields[self.group_by].values:
-            query = Query(filters={**args, self.group_by: value}, limit=self.limit.max)
+            query = Query(where=(*where, (self.group_by, "eq", value)), limit=self.limit.max)
             records = await tx.select(model.name, query)
             cards = [{name: record[name] for name in self.cards} for record in records]
             columns.append({"id": value, "title": column_title(value), key: cards})

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..filters import Filter, conditions
 from ..storage.base import Transaction
 from .base import Action, Result
 
 
 @dataclass(frozen=True)
 class Count(Action):
-    """`filters`: fields to match exactly; `group_by`: the field to count by (an enum's values come in order)."""
+    """`filters`: what callers may narrow by; `group_by`: the field to count by (an enum's values come in order)."""
 
-    filters: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = ()
     group_by: str | None = None
     kind = "count"
     read_only = True
@@ -22,7 +23,7 @@ class Count(Action):
     async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
         """`{total, groups: [{<group_by>: value, count}]}`: every enum value, then the others by count."""
         group_by = self.group_by
-        counts = await tx.count(self.model.name, args, group_by)
+        counts = await tx.count(self.model.name, conditions(self.model, self.filters, args), group_by)
         result: Result = {"total": sum(counts.values())}
         if group_by:
             ordered = {value: counts.get(value, 0) for value in self.model.fields[group_by].values}

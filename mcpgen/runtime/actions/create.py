@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import values
+from .. import integrity, values
 from ..storage.base import Transaction
-from .base import Action, Result
+from .base import Action, Expansion, Result, expand, label
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class Create(Action):
     """`fields`: the fields a caller may set (None: every writable one)."""
 
     fields: tuple[str, ...] | None = None
+    expand: tuple[Expansion, ...] = ()
     kind = "create"
     read_only = False
     idempotent = False
@@ -30,8 +31,11 @@ class Create(Action):
                 record[name] = values.normalise(field, args[name])
             elif field.default is not None:
                 record[name] = values.normalise(field, field.default)
-        return await tx.insert(self.model.name, record)
+        await integrity.check_write(tx, self.model, record)
+        created = await tx.insert(self.model.name, record)
+        await expand(tx, self.model, self.expand, [created])
+        return created
 
     def summary(self, args: dict[str, Any], result: Result) -> str:
         """What was created: `Created task 3 "Write docs".`."""
-        return f"Created {self.model.label(result)}."
+        return f"Created {label(self.model, self.expand, result)}."

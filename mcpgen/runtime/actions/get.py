@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..storage.base import Transaction
-from .base import Action, Result
+from .base import Action, Expansion, Result, expand, label
 
 
 @dataclass(frozen=True)
 class Get(Action):
-    """No settings: the id is the argument."""
+    """`expand`: refs whose record's display value the result carries."""
 
+    expand: tuple[Expansion, ...] = ()
     kind = "get"
     read_only = True
     idempotent = True
@@ -20,8 +21,11 @@ class Get(Action):
     async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
         """The record."""
         id = args[self.model.id]
-        return self.found(await tx.get(self.model.name, id), id)
+        record = self.found(await tx.get(self.model.name, id), id)
+        await expand(tx, self.model, self.expand, [record])
+        return record
 
     def summary(self, args: dict[str, Any], result: Result) -> str:
         """The record named: `Task 3 "Write docs".`."""
-        return self.model.label(result).capitalize() + "."
+        text = label(self.model, self.expand, result)
+        return text[:1].upper() + text[1:] + "."

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import values
+from .. import integrity, values
 from ..errors import ToolError
 from ..storage.base import Transaction
-from .base import Action, Result, settable
+from .base import Action, Expansion, Result, expand, label, settable
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class Update(Action):
     """`fields`: the fields a caller may change (None: every writable one)."""
 
     fields: tuple[str, ...] | None = None
+    expand: tuple[Expansion, ...] = ()
     kind = "update"
     read_only = False
     idempotent = True
@@ -30,11 +31,19 @@ class Update(Action):
         if not changes:
             allowed = ", ".join(settable(self.fields, model))
             raise ToolError(f"Nothing to change: pass at least one of {allowed}.")
+        if model.refs or model.keys:
+            await integrity.check_write(tx, model, changes, self.found(await tx.get(model.name, id), id))
         now = values.now_text()
         changes |= {name: now for name, field in model.fields.items() if field.auto == "updated"}
-        return self.found(await tx.update(model.name, id, changes), id)
+        updated = self.found(await tx.update(model.name, id, changes), id)
+        await expand(tx, model, self.expand, [updated])
+        return updated
 
     def summary(self, args: dict[str, Any], result: Result) -> str:
         """What changed: `Updated task 3 "Write docs": status → done.`."""
-        changed = ", ".join(f"{name} → {result[name]}" for name in args if name != self.model.id)
-        return f"Updated {self.model.label(result)}: {changed}."
+        changed = ", ".join(
+            f"{name} → {result[name]}" if result[name] is not None else f"{name} cleared"
+            for name in args
+            if name != self.model.id
+        )
+        return f"Updated {label(self.model, self.expand, result)}: {changed}."

@@ -35,3 +35,7 @@ class AuthError(McpgenError):
 
 class ToolError(Exception):
     """A failure the model should read and act on: bad arguments, not found, conflict."""
+
+
+class ConstraintError(ToolError):
+    """A write the database refused because it breaks a unique key or a reference (checked first, so rarely seen)."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from dataclasses import field as default
 from typing import Any, Protocol
 
-from ..model import Field, Model, Record
+from ..filters import Condition
+from ..model import LOCAL_OWNER, Field, Model, Record
 
 # How each field type is stored; a field whose storage class changes cannot be migrated in place.
 STORAGE_CLASS = {
@@ -21,6 +21,7 @@ STORAGE_CLASS = {
     "integer": "INTEGER",
     "number": "REAL",
     "boolean": "INTEGER",
+    "ref": "INTEGER",
 }
 
 
@@ -55,33 +56,46 @@ def refusal(
 class Query:
     """Which records to return and in what order.
 
-    `filters` match exactly. `order` lists (field, descending) pairs; enum fields order by the position
-    of their values in the spec, nulls always come last, and ties are broken by id ascending.
+    `where` holds the conditions records meet (filters.py says what each operator means). `order` lists
+    (field, descending) pairs; enum fields order by the position of their values in the spec, empty values always
+    come last, and ties are broken by id ascending. `after` is a keyset: the order fields' values and the id of the
+    record the page comes after.
     """
 
-    filters: Mapping[str, Any] = default(default_factory=dict)
+    where: tuple[Condition, ...] = ()
     order: tuple[tuple[str, bool], ...] = ()
     limit: int | None = None
-    offset: int = 0
+    after: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
 class TextQuery:
-    """Records where any term occurs in any of `fields`, compared case-insensitively (str.casefold).
+    """Records in which any of the words occurs in any of `fields`, best matches first.
 
-    Best matches first: a record scores, for every term and every field that contains it,
-    len(fields) - index(field), so earlier fields weigh more; ties are broken by id ascending.
-    Records that score 0 are not returned.
+    A word matches the words of a field that begin with it, whatever their case (`pass` finds "Passwords"); words
+    are runs of letters and digits. Each backend ranks with its own full-text engine (SQLite FTS5's bm25,
+    PostgreSQL's ts_rank): records that match more of the words, and match them in earlier fields, come first;
+    ties are broken by id ascending.
     """
 
     fields: tuple[str, ...]
     terms: tuple[str, ...]
+    where: tuple[Condition, ...] = ()
     limit: int | None = None
     offset: int = 0
 
 
 class Transaction(Protocol):
-    """Reads and writes inside one transaction: all of them take effect, or none."""
+    """Reads and writes inside one transaction: all of them take effect, or none.
+
+    A transaction acts for one owner: on a model with `owner`, it sees and changes only that owner's records,
+    and the records it inserts are theirs.
+    """
+
+    @property
+    def models(self) -> Mapping[str, Model]:
+        """The models it works on, by name."""
+        ...
 
     async def insert(self, model: str, values: Record) -> Record:
         """Adds a record (the store assigns the id field) and returns it as stored."""
@@ -107,7 +121,7 @@ class Transaction(Protocol):
         """The records a TextQuery matches, best first."""
         ...
 
-    async def count(self, model: str, filters: Mapping[str, Any], group_by: str | None) -> dict[Any, int]:
+    async def count(self, model: str, where: tuple[Condition, ...], group_by: str | None) -> dict[Any, int]:
         """Counts matching records per value of `group_by` (without it, one key: None).
 
         Values no record has are absent.
@@ -132,8 +146,8 @@ class Store(Protocol):
         """Lets go of the data (connections, files)."""
         ...
 
-    def transaction(self, *, write: bool = True) -> AbstractAsyncContextManager[Transaction]:
-        """One transaction: committed when the block ends, rolled back when it raises.
+    def transaction(self, *, write: bool = True, owner: str = LOCAL_OWNER) -> AbstractAsyncContextManager[Transaction]:
+        """One transaction for `owner`: committed when the block ends, rolled back when it raises.
 
         `write=False` promises reads only, which lets a backend skip taking the write lock.
         """
