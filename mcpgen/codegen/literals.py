@@ -30,8 +30,11 @@ def constructed(instance: Any, models: Mapping[str, str], positional: int = 1) -
     Its first `positional` fields are given by position, then every field that differs from its default by
     keyword. A Model is named by its constant (`models`: model name → constant).
     """
+    fields = [f for f in dataclasses.fields(instance) if f.init]
+    while positional > 1 and getattr(instance, fields[positional - 1].name) == _default(fields[positional - 1]):
+        positional -= 1  # trailing positional arguments that are the defaults go unsaid: Filter("status")
     args = []
-    for index, field in enumerate(f for f in dataclasses.fields(instance) if f.init):
+    for index, field in enumerate(fields):
         value = getattr(instance, field.name)
         if index >= positional and value == _default(field):
             continue

@@ -48,11 +48,11 @@ TOOLS = {
         List(
             TASK,
             filters=(
-                Filter("status", "eq"),
+                Filter("status"),
                 Filter("status", "not"),
-                Filter("assignee", "eq"),
+                Filter("assignee"),
                 Filter("assignee", "empty"),
-                Filter("priority", "eq"),
+                Filter("priority"),
                 Filter("due", "lt"),
                 Filter("due", "gte"),
             ),
@@ -66,8 +66,7 @@ TOOLS = {
     "delete_task": Tool(DEFINITIONS["delete_task"], Delete(TASK)),
     "search_tasks": Tool(DEFINITIONS["search_tasks"], Search(TASK, fields=("title", "notes"), limit=Limit(10, 50))),
     "board_summary": Tool(
-        DEFINITIONS["board_summary"],
-        Count(TASK, filters=(Filter("assignee", "eq"), Filter("priority", "eq")), group_by="status"),
+        DEFINITIONS["board_summary"], Count(TASK, filters=(Filter("assignee"), Filter("priority")), group_by="status")
     ),
     "search": Tool(
         DEFINITIONS["search"],
@@ -85,7 +84,7 @@ TOOLS = {
     ),
     "show_board": Tool(
         DEFINITIONS["show_board"],
-        Board(TASK, group_by="status", fields=("assignee", "priority", "due"), filters=(Filter("assignee", "eq"),)),
+        Board(TASK, group_by="status", fields=("assignee", "priority", "due"), filters=(Filter("assignee"),)),
     ),
 }
 # Each widget is served twice, once per standard (MCP Apps and the Apps SDK): its URIs name its file.
