@@ -258,5 +258,7 @@ async def test_the_support_example_serves_over_http_in_both_eras(
         overdue = await agent.ok("list_tickets", status_not="closed", due_lt="2026-02-01")
         assert [t["id"] for t in overdue["items"]] == [ticket["id"]]
         assert (await agent.ok("search_tickets", query="LOG"))["items"][0]["id"] == ticket["id"]
+        document = await agent.ok("fetch", id=str(ticket["id"]))
+        assert "customer: Ada Lovelace" in document["text"].splitlines()  # its name, not its id
         await agent.ok("delete_customer", id=ada["id"])  # cascade: the ticket goes too
         assert (await agent.ok("count_tickets"))["total"] == 0

@@ -131,7 +131,12 @@ def expansion(model: Model, name: str, models: Mapping[str, Model]) -> Expansion
     """`customer` → the key `customer_name`: the field without `_id`, then the display field of its model."""
     target = models.get(model.fields[name].ref or "")
     display = target.display if target is not None else "name"
-    return Expansion(name, f"{name.removesuffix('_id') or name}_{display}")
+    return Expansion(name, expansion_key(name, display))
+
+
+def expansion_key(name: str, display: str) -> str:
+    """The key an expanded ref's display value goes under: the field without `_id`, then the display field."""
+    return f"{name.removesuffix('_id') or name}_{display}"
 
 
 def _setting(value: Any) -> Any:

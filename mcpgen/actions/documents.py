@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs
+from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, field_refs
 from mcpgen.actions.search import searched_fields
 from mcpgen.errors import did_you_mean
 from mcpgen.runtime.actions import ChatGPTSearch, Fetch
@@ -74,13 +74,14 @@ class ChatGPTSearchKind(Kind):
 
 
 class FetchKind(Kind):
-    """`url` (required), `fields` (in the text) and `text` (its template)."""
+    """`url` (required), `fields` (in the text), `text` (its template) and `expand`."""
 
     summary = "ChatGPT's fetch: one record as a document with its text, citation URL and metadata."
     docs = {
         "url": "a Jinja2 template of the link a person opens to see a record (required)",
         "fields": "the fields in the document's text (default: all but the id)",
         "text": "a Jinja2 template of the document's text, instead of its fields",
+        "expand": "ref fields whose record's display value the text shows instead of its id",
     }
     runtime = Fetch
 
@@ -89,6 +90,7 @@ class FetchKind(Kind):
         yield from field_refs(model, tool.fields or [], "fields")
         yield from check_template(model, "url", tool.url, required=True)
         yield from check_template(model, "text", tool.text, required=False)
+        yield from expand_findings(tool, model)
 
     def input_schema(self, bound: Bound) -> dict[str, Any]:
         """`id`, a string, exactly as ChatGPT calls it."""

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 import mcpgen.fields
 from mcpgen.actions import ACTIONS, Bound, Kind
+from mcpgen.actions.base import expansion_key
 from mcpgen.errors import Problem, did_you_mean
 from mcpgen.runtime.arguments import ArgumentCheck, full_validator
 from mcpgen.runtime.model import OWNER
@@ -293,6 +294,8 @@ class _CrossCheck(RelationChecks):
         findings = [finding for finding in action.check(tool, model) if not _names(tool, finding[0], broken)]
         for where, message, hint in findings:
             yield self.at.problem((*path, *where), message, hint)
+        if not findings:
+            yield from self.expansions(path, tool, model)
         if not findings and not broken and tool.parameters:
             from mcpgen.spec.compile import compile_models  # noqa: PLC0415 -- it needs this module's package
 
@@ -320,6 +323,19 @@ class _CrossCheck(RelationChecks):
             )
             hint = "remove noauth, or say why in noauth_why: callers without a token all share one owner"
             yield self.at.problem(("tools", name, "security"), message, hint)
+
+    def expansions(self, path: Path, tool: ToolSpec, model: ModelSpec) -> Iterator[Problem]:
+        """An expanded ref adds a key (`customer` → `customer_name`) that no field of the model may have."""
+        for index, name in enumerate(tool.expand or []):
+            target = self.specs.get(model.fields[name].model or "")
+            if target is None or not _usable(target):
+                continue  # its own problems are reported already
+            key = expansion_key(name, mcpgen.fields.display_field(target))
+            if key in model.fields:
+                hint = f"rename the field '{key}', or do not expand '{name}'"
+                yield self.at.problem(
+                    (*path, "expand", index), f"expanding '{name}' adds '{key}', a field already", hint
+                )
 
     def annotations(self, path: Path, tool: ToolSpec) -> Iterator[Problem]:
         hints = tool.annotations

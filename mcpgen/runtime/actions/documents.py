@@ -12,7 +12,7 @@ from ..errors import ToolError
 from ..model import Limit, Record
 from ..storage.base import Transaction
 from ..templates import compiled
-from .base import Action, Result, text_query
+from .base import Action, Expansion, Result, expand, text_query
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ class Fetch(Document):
 
     fields: tuple[str, ...] | None = None
     text: str | None = None
+    expand: tuple[Expansion, ...] = ()
     kind = "fetch"
     read_only = True
     idempotent = True
@@ -82,6 +83,7 @@ class Fetch(Document):
         """`{id, title, text, url, metadata}` of one record (ChatGPT's ids are strings)."""
         model = self.model
         record = self.found(await tx.get(model.name, self.stored_id(args["id"])), args["id"])
+        await expand(tx, model, self.expand, [record])
         text = self._text.render(**record) if self._text else self.plain_text(record)
         return {
             "id": str(record[model.id]),
@@ -99,5 +101,7 @@ class Fetch(Document):
         return int(digits)
 
     def plain_text(self, record: Record) -> str:
-        """`field: value` lines of the shown fields that have a value."""
-        return "\n".join(f"{name}: {record[name]}" for name in self.shown if record.get(name) not in (None, ""))
+        """`field: value` lines of the shown fields that have a value; an expanded ref's by its record's name."""
+        names = {expansion.field: expansion.key for expansion in self.expand}
+        values = {name: record.get(names.get(name, name)) for name in self.shown}
+        return "\n".join(f"{name}: {value}" for name, value in values.items() if value not in (None, ""))
