@@ -40,3 +40,27 @@ def test_the_fast_check_accepts_exactly_what_jsonschema_accepts(spec: dict[str, 
             )  # whole numbers beyond 64 bits are refused too
             assert check.fits(arguments) == (full.is_valid(arguments) and in_storage), (schema, arguments)
             assert (check.problems(arguments) == []) == check.fits(arguments)
+
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "email": {"type": "string"},
+        "plan": {"type": "string", "enum": ["free", "pro", "enterprise"]},
+        "due": {"type": "string", "format": "date"},
+    },
+    "required": ["name", "email"],
+    "additionalProperties": False,
+}
+
+
+def test_each_wrong_argument_is_one_line_said_once() -> None:
+    check = ArgumentCheck(SCHEMA)
+    assert check.problems({}) == ["name: missing (required)", "email: missing (required)"]  # as the schema lists them
+    assert check.problems({"name": "a", "email": "b", "plan": None, "due": "soon", "zz": 1, "yy": 2}) == [
+        "unknown argument 'yy' (expected one of: due, email, name, plan)",
+        "unknown argument 'zz' (expected one of: due, email, name, plan)",
+        'due: "soon" is not a date as YYYY-MM-DD',
+        'plan: null is not allowed; use one of: "free", "pro", "enterprise"',  # the declared order, once
+    ]

@@ -71,7 +71,8 @@ def test_serve_prints_what_to_paste_into_chatgpt(serve: type[Served], tmp_path: 
     assert f"at http://127.0.0.1:{server.port}/mcp" in output
     assert "Name:        Kanban board" in output
     assert "Description: Track work on a Kanban board" in output
-    assert "--public-url https://<the tunnel's host>" in output
+    assert f"ngrok http {server.port}" in output  # the port it serves on, in both commands
+    assert f"mcpgen serve {KANBAN} --port {server.port} --public-url https://<the tunnel's host>" in output
 
 
 def test_a_bad_spec_never_starts(tmp_path: Path) -> None:

@@ -281,3 +281,21 @@ async def test_filter_parameters_narrow_as_their_names_say(backend: str, tmp_pat
             "soon",
             "late",
         ]
+
+
+async def test_texts_keep_names_as_stored_and_show_values_as_json(tmp_path: Path) -> None:
+    spec: dict[str, Any] = yaml.safe_load(yaml.safe_dump(SHELF))
+    spec["models"]["book"]["fields"] |= {"signed": {"type": "boolean"}, "price": {"type": "number"}}
+    spec["tools"] |= {
+        "get_book": {"action": "get", "model": "book", "description": "Use this to read a book."},
+        "change_book": {"action": "update", "model": "book", "description": "Use this to change a book."},
+    }
+    server = shelf("memory", tmp_path, spec)
+    async with server.running(), connect(server.mcp) as client:
+        await call(client, "add_book", title="Login fails on Device 2", due="2026-01-01")
+        got = await client.call_tool("get_book", {"id": 1})
+        assert got.content[0].text == 'Book 1 "Login fails on Device 2".'
+        changed = await client.call_tool("change_book", {"id": 1, "signed": True, "price": 2.5, "due": None})
+        assert changed.content[0].text == (
+            'Updated book 1 "Login fails on Device 2": signed → true, price → 2.5, due cleared.'
+        )

@@ -92,8 +92,7 @@ async def test_bad_arguments_name_every_problem(server: LiveServer) -> None:
         "- unknown argument 'colour' (expected one of: assignee, due, notes, priority, status, title)\n"
         "- title: missing (required)\n"
         '- due: "tomorrow" is not a date as YYYY-MM-DD\n'
-        '- priority: 3 is not allowed; use one of: "low", "medium", "high"\n'
-        "- priority: expected text, got 3\n"
+        '- priority: 3 is not allowed; use one of: "low", "medium", "high"\n'  # one line per argument
         '- status: "finished" is not allowed; use one of: "todo", "in_progress", "done"'
     )
 

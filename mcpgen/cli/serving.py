@@ -76,13 +76,23 @@ def _banner(server: Any, options: argparse.Namespace) -> str:
     if not options.allowed_host and not options.public_url:
         lines += [
             "ChatGPT needs a public HTTPS URL: run a tunnel such as  ngrok http " + str(options.port),
-            f"and restart with  mcpgen serve {options.spec} --public-url https://<the tunnel's host>",
+            f"and restart with  {_again(options)} --public-url https://<the tunnel's host>",
             "(requests for hosts not listed are refused: DNS-rebinding protection stays on).",
         ]
     if options.reload:
         lines.append(f"Watching {options.spec}: each valid edit is served at once; a broken one is reported.")
     lines.append("After changing tools or descriptions, press Refresh in the connector's settings.")
     return "\n".join(lines)
+
+
+def _again(options: argparse.Namespace) -> str:
+    """The serve command as this one was given (its port and reload kept), to restart it with more options."""
+    command = f"mcpgen serve {options.spec}"
+    if options.host != "127.0.0.1":
+        command += f" --host {options.host}"
+    if options.port != 8000:
+        command += f" --port {options.port}"
+    return command + (" --reload" if options.reload else "")
 
 
 def _preview(options: argparse.Namespace) -> int:

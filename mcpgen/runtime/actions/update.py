@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +43,13 @@ class Update(Action):
     def summary(self, args: dict[str, Any], result: Result) -> str:
         """What changed: `Updated task 3 "Write docs": status → done.`."""
         changed = ", ".join(
-            f"{name} → {result[name]}" if result[name] is not None else f"{name} cleared"
+            f"{name} cleared" if result[name] is None else f"{name} → {shown(result[name])}"
             for name in args
             if name != self.model.id
         )
         return f"Updated {label(self.model, self.expand, result)}: {changed}."
+
+
+def shown(value: object) -> str:
+    """A value as the model reads it: text as it is, anything else as JSON (`true`, `2.5`)."""
+    return value if isinstance(value, str) else json.dumps(value)

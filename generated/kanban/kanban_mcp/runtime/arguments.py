@@ -74,7 +74,11 @@ class ArgumentCheck:
         errors = sorted(
             self._jsonschema().iter_errors(arguments), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
         )
-        lines = [_describe(error, self.schema) for error in errors]
+        said: dict[str, str] = {}  # one line per wrong argument: the first of its errors (enum before type)
+        for error in errors:
+            for line in _describe(error, self.schema):
+                said.setdefault(line.partition(": ")[0] if error.absolute_path else line, line)
+        lines = list(said.values())
         if isinstance(arguments, dict):
             flagged = {str(error.absolute_path[0]) for error in errors if error.absolute_path}
             lines += [
@@ -99,7 +103,8 @@ def _too_large(arguments: Any) -> bool:
     return isinstance(arguments, dict) and any(_beyond_64_bits(value) for value in arguments.values())
 
 
-def _describe(error: ValidationError, schema: Mapping[str, Any]) -> str:
+def _describe(error: ValidationError, schema: Mapping[str, Any]) -> list[str]:
+    """The lines that say what is wrong: one per argument (a missing or unknown one each its own)."""
     where = ".".join(map(str, error.absolute_path))
     value: Any = error.instance
     kind: Any = error.validator
@@ -107,14 +112,20 @@ def _describe(error: ValidationError, schema: Mapping[str, Any]) -> str:
     properties = schema.get("properties", {})
     if kind == "additionalProperties":
         unknown = sorted(set(value) - set(properties)) if isinstance(value, dict) else []
-        return "; ".join(
+        return [
             f"unknown argument '{name}' ({did_you_mean(name, properties) or 'this tool takes no arguments'})"
             for name in unknown
-        )
+        ]
     if kind == "required":
         missing = [name for name in rule if isinstance(value, dict) and name not in value]
-        return "; ".join(f"{name}: missing (required)" for name in missing)
-    prefix = f"{where}: " if where else "arguments: "
+        return [f"{name}: missing (required)" for name in missing]
+    return [_wrong_value(error, f"{where}: " if where else "arguments: ")]
+
+
+def _wrong_value(error: ValidationError, prefix: str) -> str:
+    value: Any = error.instance
+    kind: Any = error.validator
+    rule: Any = error.validator_value
     shown = json.dumps(value, ensure_ascii=False)
     if kind == "enum":
         return prefix + f"{shown} is not allowed; use one of: " + ", ".join(json.dumps(v) for v in rule)
