@@ -299,3 +299,27 @@ async def test_texts_keep_names_as_stored_and_show_values_as_json(tmp_path: Path
         assert changed.content[0].text == (
             'Updated book 1 "Login fails on Device 2": signed → true, price → 2.5, due cleared.'
         )
+
+
+async def test_a_board_says_when_a_column_holds_more_than_it_shows(tmp_path: Path) -> None:
+    spec: dict[str, Any] = yaml.safe_load(yaml.safe_dump(SHELF))
+    spec["tools"]["show_shelves"] = {
+        "action": "board",
+        "model": "book",
+        "description": "Use this to see the shelves.",
+        "group_by": "shelf",
+        "limit": {"default": 2, "max": 2},
+    }
+    server = shelf("sqlite", tmp_path, spec)
+    async with server.running(), connect(server.mcp) as client:
+        for n in range(3):
+            await call(client, "add_book", title=f"b{n}", shelf="new")
+        await call(client, "add_book", title="old", shelf="classic")
+        result = await client.call_tool("show_shelves", {})
+        columns = result.structured_content["columns"]
+        assert [(c["id"], len(c["books"]), c["more"]) for c in columns] == [
+            ("new", 2, True),
+            ("classic", 1, False),
+            ("archive", 0, False),
+        ]
+        assert result.content[0].text == "The board by shelf: New: 2 (more not shown), Classic: 1, Archive: 0."

@@ -58,8 +58,12 @@ class BoardKind(Kind):
                 "id": {"type": "string", "description": f"The {action.group_by} of the column's records."},
                 "title": {"type": "string", "description": "The column's heading."},
                 model.plural: {"type": "array", "items": card},
+                "more": {
+                    "type": "boolean",
+                    "description": f"true when the column holds more than the {action.limit.max} cards shown.",
+                },
             },
-            "required": ["id", "title", model.plural],
+            "required": ["id", "title", model.plural, "more"],
         }
         columns = {"type": "array", "items": column, "description": "The columns, in order."}
         return {"type": "object", "properties": {"columns": columns}, "required": ["columns"]}

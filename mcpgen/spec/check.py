@@ -327,6 +327,8 @@ class _CrossCheck(RelationChecks):
     def expansions(self, path: Path, tool: ToolSpec, model: ModelSpec) -> Iterator[Problem]:
         """An expanded ref adds a key (`customer` → `customer_name`) that no field of the model may have."""
         for index, name in enumerate(tool.expand or []):
+            if name not in model.fields:
+                continue  # a broken field, or one the tool's own checks report
             target = self.specs.get(model.fields[name].model or "")
             if target is None or not _usable(target):
                 continue  # its own problems are reported already

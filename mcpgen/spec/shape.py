@@ -114,6 +114,8 @@ def _shape_problem(path: Path, is_key: bool, error: ErrorDetails, positions: Pos
         hint = f"write [{value}]"
     elif kind == "model_type" and len(path) == 4 and path[2] == "fields" and isinstance(value, str):
         hint = f"write {last}: {{type: {value}}}"
+    elif kind == "model_type" and (keys := _keys_at(path)):
+        hint = f"its keys: {', '.join(keys)}"
     return positions.problem(path, f"{_SHAPES[kind]}, not {shown(value)}", hint)
 
 
@@ -159,8 +161,9 @@ def _annotation_at(path: Path) -> Any:
 
 
 def _keys_at(path: Path) -> list[str]:
+    """The keys a mapping at `path` takes, as a spec writes them (aliases such as `schema` included)."""
     owner = _annotation_at(path)
-    return list(owner.model_fields) if _is_model(owner) else []
+    return [info.alias or name for name, info in owner.model_fields.items()] if _is_model(owner) else []
 
 
 def _is_model(annotation: Any) -> typing.TypeGuard[type[BaseModel]]:

@@ -35,19 +35,23 @@ class Board(Action):
         object.__setattr__(self, "cards", tuple(dict.fromkeys(shown)))
 
     async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
-        """`{columns: [{id, title, <plural>: [cards]}]}`."""
+        """`{columns: [{id, title, <plural>: [cards], more}]}`: `more` when a column holds more than limit.max."""
         model, key = self.model, self.model.plural
         where = conditions(model, self.filters, args)
         columns = []
         for value in model.fields[self.group_by].values:
-            query = Query(where=(*where, (self.group_by, "eq", value)), limit=self.limit.max)
+            query = Query(where=(*where, (self.group_by, "eq", value)), limit=self.limit.max + 1)
             records = await tx.select(model.name, query)
-            cards = [{name: record[name] for name in self.cards} for record in records]
-            columns.append({"id": value, "title": column_title(value), key: cards})
+            cards = [{name: record[name] for name in self.cards} for record in records[: self.limit.max]]
+            more = len(records) > self.limit.max
+            columns.append({"id": value, "title": column_title(value), key: cards, "more": more})
         return {"columns": columns}
 
     def summary(self, args: dict[str, Any], result: Result) -> str:
         """The count per column: `The board by status: To do: 2, In progress: 1, Done: 0.`."""
         key = self.model.plural
-        counts = ", ".join(f"{column['title']}: {len(column[key])}" for column in result["columns"])
+        counts = ", ".join(
+            f"{column['title']}: {len(column[key])}{' (more not shown)' if column['more'] else ''}"
+            for column in result["columns"]
+        )
         return f"The board by {self.group_by}: {counts}."
