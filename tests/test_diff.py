@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -13,8 +14,9 @@ from mcpgen.dev.diff import Change, compare
 from mcpgen.dev.view import client_view
 from mcpgen.spec import load_spec, parse_spec
 from mcpgen.spec.compile import compile_spec
-from tests.conftest import KANBAN, without_tool
+from tests.conftest import KANBAN, copy_kanban, without_tool
 from tests.strategies import specs
+from tests.test_cli import mcpgen
 
 
 def view_of(text: str) -> dict[str, Any]:
@@ -135,3 +137,15 @@ def test_for_any_spec_nothing_changed_means_no_changes_and_a_rename_is_found(spe
         [],
         [f"{old}_v2.title"],
     )  # a title derived from the name
+
+
+def test_diff_exits_1_for_changes_and_2_for_a_spec_it_cannot_read(tmp_path: Path) -> None:
+    spec = copy_kanban(tmp_path)
+    assert mcpgen("lock", str(spec)).returncode == 0
+    assert mcpgen("diff", str(spec)).returncode == 0
+    spec.write_text(spec.read_text().replace("Use this only when the user explicitly asks", "Use this when asked"))
+    assert mcpgen("diff", str(spec)).returncode == 1
+    spec.write_text(spec.read_text().replace("action: delete", "action: remove"))
+    broken = mcpgen("diff", str(spec))
+    assert broken.returncode == 2
+    assert "unknown action 'remove'" in broken.stdout + broken.stderr

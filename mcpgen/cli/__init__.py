@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except SpecError as exc:
         _print_problems(exc, as_json=getattr(options, "json", False))
-        return 1
+        return int(getattr(options, "problems_exit", 1))
     except McpgenError as exc:  # storage, auth, usage, generate: the message says what to do
         print(f"mcpgen: {exc}", file=sys.stderr)
         return exc.exit_code

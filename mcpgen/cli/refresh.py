@@ -26,7 +26,7 @@ def add(verbs: Any) -> None:
     diff.add_argument("spec", type=Path)
     diff.add_argument("--since-chatgpt", action="store_true", help="compare with what ChatGPT last listed")
     diff.add_argument("--json", action="store_true", help="print the changes as JSON")
-    diff.set_defaults(run=_diff)
+    diff.set_defaults(run=_diff, problems_exit=2)  # 1 says what changed; 2, that nothing could be compared
 
 
 def _view(spec_file: Path) -> tuple[Any, dict[str, Any]]:
