@@ -16,7 +16,7 @@ from mcpgen.errors import StorageError
 from mcpgen.runtime.errors import ConstraintError
 from mcpgen.runtime.filters import matches
 from mcpgen.runtime.model import OWNER, Field, Model
-from mcpgen.runtime.storage.base import Query, TextQuery
+from mcpgen.runtime.storage.base import Query, TextQuery, words
 from mcpgen.runtime.storage.memory import MemoryStore
 from mcpgen.runtime.storage.postgres import PostgresStore
 from tests.conftest import POSTGRES_URL, SCHEMA_PREFIX
@@ -113,7 +113,7 @@ async def titles(store: PostgresStore, name: str, query: Query | TextQuery, owne
 
 
 def search(*terms: str, fields: tuple[str, ...] = ("title", "notes"), **options: Any) -> TextQuery:
-    return TextQuery(fields, terms, **options)
+    return TextQuery(fields, words(" ".join(terms)), **options)  # as the search actions make it
 
 
 # Owners

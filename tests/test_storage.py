@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mcpgen.runtime.storage.base import Query, Store, TextQuery
+from mcpgen.runtime.storage.base import Query, Store, TextQuery, words
 from mcpgen.spec.compile import compile_models
 from mcpgen.spec.model import ModelSpec
 from mcpgen.storage import BACKENDS, open_store
@@ -143,20 +143,20 @@ async def test_search_ranks_by_words_and_field_order_whatever_the_case(store: St
     await add(store, "book", title="Sea and école", blurb="The sea again")
     await add(store, "book", title="Unrelated", blurb="Nothing")
     await add(store, "book", title="Passwords", blurb="PASSWORDS kept safe")
-    query = TextQuery(fields=("title", "blurb"), terms=("sea", "école"))
+    query = TextQuery(fields=("title", "blurb"), terms=words("sea école"))
     async with store.transaction() as tx:
         found = [r["title"] for r in await tx.search("book", query)]
         assert found[0] == "Sea and école"  # both words, in the title and the blurb
         assert sorted(found[1:]) == ["Notes", "The sea"]
-        assert [r["title"] for r in await tx.search("book", TextQuery(("title",), ("SEA",), limit=1, offset=1))] == [
-            "Sea and école"
-        ]
-        assert await tx.search("book", TextQuery(("title",), ("zebra",))) == []
+        assert [
+            r["title"] for r in await tx.search("book", TextQuery(("title",), words("SEA"), limit=1, offset=1))
+        ] == ["Sea and école"]
+        assert await tx.search("book", TextQuery(("title",), words("zebra"))) == []
         # A word finds the words it begins, in any case; not the other way round (no stemming).
-        assert [r["title"] for r in await tx.search("book", TextQuery(("title",), ("pass",)))] == ["Passwords"]
-        assert [r["title"] for r in await tx.search("book", TextQuery(("blurb",), ("passwords",)))] == ["Passwords"]
-        assert await tx.search("book", TextQuery(("title",), ("passwordsx",))) == []
-        assert await tx.search("book", TextQuery(("title",), ("--",))) == []
+        assert [r["title"] for r in await tx.search("book", TextQuery(("title",), words("pass")))] == ["Passwords"]
+        assert [r["title"] for r in await tx.search("book", TextQuery(("blurb",), words("passwords")))] == ["Passwords"]
+        assert await tx.search("book", TextQuery(("title",), words("passwordsx"))) == []
+        assert await tx.search("book", TextQuery(("title",), words("--"))) == []
 
 
 async def test_count_in_all_and_by_group(store: Store) -> None:

@@ -11,7 +11,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import ToolError
@@ -88,8 +88,10 @@ def after(position: Mapping[str, Any], length: int) -> tuple[Any, ...] | None:
     return tuple(values)
 
 
-def summary(model: Model, result: dict[str, Any], matching: str = "", label: Any = None) -> str:
-    """`Found 2 tasks:` and a line per record, with how to get the next page."""
+def summary(
+    model: Model, result: dict[str, Any], matching: str = "", label: Callable[[Record], str] | None = None
+) -> str:
+    """`Found 2 tasks:` and a line per record (named by `label`, else the model), and how to get the next page."""
     items = result["items"]
     noun = model.name if len(items) == 1 else model.plural
     name = label or model.label

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from ..errors import ToolError
 from ..model import Model, Record
 from ..storage.base import Query, TextQuery, Transaction
+from ..storage.base import words as storage_words
 
 Result = dict[str, Any]
 
@@ -44,8 +45,8 @@ class Action(ABC):
 
 def text_query(fields: tuple[str, ...], words: str, limit: int | None, offset: int) -> TextQuery:
     """The store query for the words of `words`, each once."""
-    terms = tuple(dict.fromkeys(words.split()))
-    if not any(character.isalnum() for character in words):
+    terms = storage_words(words)
+    if not terms:
         raise ToolError("query: give at least one word to search for.")
     return TextQuery(fields=fields, terms=terms, limit=limit, offset=offset)
 

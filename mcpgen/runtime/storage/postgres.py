@@ -20,7 +20,7 @@ from ..errors import ConstraintError, StorageError
 from ..model import LOCAL_OWNER, Model, Record
 from .base import TextQuery
 from .postgres_schema import document, migrate_schema, report, searched
-from .sql import SQLTransaction, Table, index_name, quote, tables, words
+from .sql import SQLTransaction, Table, index_name, quote, tables
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class PostgresTransaction(SQLTransaction):
     async def search(self, model: str, query: TextQuery) -> list[Record]:
         """Any of the words as a prefix in any of the fields, ranked by ts_rank (earlier fields weigh more)."""
         table = self.tables[model]
-        found = [word for word in words(query.terms) if len(word.encode()) < 2048]  # longer ones are never indexed
+        found = [word for word in query.terms if len(word.encode()) < 2048]  # longer ones are never indexed
         if not found or not query.fields:
             return []
         indexed = table.model.search

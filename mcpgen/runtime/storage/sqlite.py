@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import ConstraintError, StorageError
 from ..model import LOCAL_OWNER, OWNER, Model, Record
 from .base import STORAGE_CLASS, TextQuery, refusal
-from .sql import Dialect, SQLTransaction, Table, index_name, quote, tables, words
+from .sql import Dialect, SQLTransaction, Table, index_name, quote, tables
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ class SQLiteStore:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA busy_timeout=5000")
-            db.create_function("casefold", 1, _casefold, deterministic=True)
             changes = _migrate(db, self.models)
         except sqlite3.Error as exc:
             db.close()
@@ -115,7 +114,7 @@ class SQLiteTransaction(SQLTransaction):
     async def search(self, model: str, query: TextQuery) -> list[Record]:
         """FTS5: any of the words as a prefix, in the tool's fields, ranked by bm25 (earlier fields weigh more)."""
         table = self.tables[model]
-        found = words(query.terms)
+        found = query.terms
         if not found:
             return []
         index = quote(search_table(model))
@@ -137,10 +136,6 @@ class SQLiteTransaction(SQLTransaction):
 def search_table(model: str) -> str:
     """The name of a model's FTS5 index."""
     return f"{model}__search"
-
-
-def _casefold(value: Any) -> str | None:
-    return None if value is None else str(value).casefold()
 
 
 def _migrate(db: sqlite3.Connection, models: Mapping[str, Model]) -> list[str]:

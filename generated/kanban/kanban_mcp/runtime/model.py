@@ -46,20 +46,15 @@ class Model:
     renamed_from: str | None = None  # the table's former name
     id: str = field(init=False)  # the generated primary key
     plural: str = field(init=False)
+    keys: tuple[tuple[str, ...], ...] = field(init=False)  # unique fields, then compound keys: no two records share
+    refs: Mapping[str, str] = field(init=False)  # the ref fields and the models they point to
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", next(name for name, spec in self.fields.items() if spec.type == "id"))
         object.__setattr__(self, "plural", plural(self.name))
-
-    @property
-    def keys(self) -> tuple[tuple[str, ...], ...]:
-        """Every set of fields whose values no two records share: unique fields, then compound keys."""
-        return tuple((name,) for name, spec in self.fields.items() if spec.unique) + self.unique
-
-    @property
-    def refs(self) -> dict[str, str]:
-        """The ref fields and the models they point to."""
-        return {name: spec.ref for name, spec in self.fields.items() if spec.ref is not None}
+        unique = tuple((name,) for name, spec in self.fields.items() if spec.unique)
+        object.__setattr__(self, "keys", unique + self.unique)
+        object.__setattr__(self, "refs", {name: spec.ref for name, spec in self.fields.items() if spec.ref})
 
     @property
     def writable(self) -> tuple[str, ...]:

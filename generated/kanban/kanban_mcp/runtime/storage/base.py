@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -68,6 +69,14 @@ class Query:
     after: tuple[Any, ...] | None = None
 
 
+WORD = re.compile(r"[^\W_]+")  # a word: a run of letters and digits, as the full-text engines split text
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The words of a text, lower case, each once: the terms of a TextQuery."""
+    return tuple(dict.fromkeys(word.lower() for word in WORD.findall(text)))
+
+
 @dataclass(frozen=True)
 class TextQuery:
     """Records in which any of the words occurs in any of `fields`, best matches first.
@@ -79,7 +88,7 @@ class TextQuery:
     """
 
     fields: tuple[str, ...]
-    terms: tuple[str, ...]
+    terms: tuple[str, ...]  # words(), none empty
     where: tuple[Condition, ...] = ()
     limit: int | None = None
     offset: int = 0

@@ -11,8 +11,7 @@ from typing import Any
 from ..errors import ConstraintError, StorageError
 from ..filters import Condition, matches
 from ..model import LOCAL_OWNER, OWNER, Model, Record
-from .base import STORAGE_CLASS, Query, TextQuery, refusal
-from .sql import WORD, words
+from .base import STORAGE_CLASS, WORD, Query, TextQuery, refusal
 
 
 class MemoryStore:
@@ -138,7 +137,7 @@ class MemoryTransaction:
     async def search(self, model: str, query: TextQuery) -> list[Record]:
         """The records a TextQuery matches, best first: a point per word and field, earlier fields weighing more."""
         spec = self.models[model]
-        found = words(query.terms)
+        found = query.terms
         scored = []
         for record in self._matching(spec, query.where):
             fields = [

@@ -7,7 +7,6 @@ and the two ways it talks to its database: fetching rows and executing a stateme
 from __future__ import annotations
 
 import hashlib
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -54,14 +53,6 @@ class Table:
 def tables(models: Mapping[str, Model]) -> dict[str, Table]:
     """A Table per model."""
     return {name: Table(model) for name, model in models.items()}
-
-
-def words(terms: tuple[str, ...]) -> list[str]:
-    """The words of search terms as the full-text engines split text: runs of letters and digits, lower case."""
-    return list(dict.fromkeys(word.lower() for term in terms for word in WORD.findall(term)))
-
-
-WORD = re.compile(r"[^\W_]+")
 
 
 class SQLTransaction(ABC):
