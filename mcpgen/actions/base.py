@@ -14,6 +14,7 @@ from mcpgen.runtime.actions import Action
 from mcpgen.runtime.actions.base import Expansion
 from mcpgen.runtime.filters import Filter
 from mcpgen.runtime.model import Limit, Model
+from mcpgen.runtime.words import listed
 from mcpgen.spec.model import FilterSpec, LimitSpec, ModelSpec, ToolSpec
 
 # A problem an action finds in its tool's spec: (path below the tool, message, hint).
@@ -120,11 +121,6 @@ def filters(entries: Iterable[str | FilterSpec]) -> Iterator[Filter]:
             yield Filter(entry)
         else:
             yield from (Filter(entry.field, op) for op in entry.ops)
-
-
-def filter_fields(entries: Iterable[str | FilterSpec]) -> list[str]:
-    """The fields a tool's `filters:` entries name, in order."""
-    return [entry if isinstance(entry, str) else entry.field for entry in entries]
 
 
 def expansion(model: Model, name: str, models: Mapping[str, Model]) -> Expansion:
@@ -244,7 +240,11 @@ def filter_findings(tool: ToolSpec, model: ModelSpec, reserved: Iterable[str]) -
             at = where if isinstance(entry, str) else ("filters", index, "ops", position)
             kinds = OPS_FOR.get(op)
             if kinds is not None and field.type not in kinds:
-                yield at, f"'{op}' does not apply to {field.type} fields", f"'{op}' is for {_and(sorted(kinds))} fields"
+                yield (
+                    at,
+                    f"'{op}' does not apply to {field.type} fields",
+                    f"'{op}' is for {listed(sorted(kinds))} fields",
+                )
             elif op == "empty" and (field.type == "id" or field.auto or field.required):
                 yield at, f"field '{name}' is never empty", "filter on another field, or make this one optional"
             parameter = Filter(name, op).parameter
@@ -269,11 +269,6 @@ def expand_findings(tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
                 f"field '{name}' is not a ref",
                 "expand names ref fields: " + (", ".join(refs) or "the model has none"),
             )
-
-
-def _and(words: Iterable[str]) -> str:
-    items = list(words)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def page_parameters(limit: Limit) -> dict[str, Any]:

@@ -18,11 +18,8 @@ from mcpgen.actions.base import (
     page_schema,
 )
 from mcpgen.runtime.actions import List
+from mcpgen.runtime.words import listed
 from mcpgen.spec.model import ModelSpec, ToolSpec
-
-
-def _or(words: tuple[str, ...]) -> str:
-    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
 
 
 class ListKind(Kind):
@@ -49,10 +46,11 @@ class ListKind(Kind):
         assert isinstance(action, List)
         properties = filter_parameters(bound, action.filters)
         if action.order_by:
+            fields = listed(action.order_by, "or")
             properties["order_by"] = {
                 "type": "string",
                 "enum": list(action.order_by),
-                "description": f"The field to sort by: {_or(action.order_by)}; without it, oldest records first.",
+                "description": f"The field to sort by: {fields}; without it, oldest records first.",
             }
             properties["order"] = {
                 "type": "string",

@@ -1,4 +1,4 @@
-"""Wording shared by messages: the suggestion for a misspelt name."""
+"""Wording shared by messages: the suggestion for a misspelt name, and lists in prose."""
 
 from __future__ import annotations
 
@@ -21,3 +21,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if not options:
         return ""
     return "expected one of: " + ", ".join(options)
+
+
+def listed(words: Iterable[str], conjunction: str = "and") -> str:
+    """`a, b and c` (or `a, b or c`)."""
+    items = list(words)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1] if len(items) > 1 else "".join(items)

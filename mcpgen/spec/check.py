@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import jinja2
@@ -16,6 +16,7 @@ from mcpgen.actions.base import expansion_key
 from mcpgen.errors import Problem, did_you_mean
 from mcpgen.runtime.arguments import ArgumentCheck, full_validator
 from mcpgen.runtime.model import OWNER
+from mcpgen.runtime.words import listed
 from mcpgen.spec.loader import Path, Positions, dotted
 from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, FilterSpec, ModelSpec, Spec, ToolSpec
 from mcpgen.spec.relations import RelationChecks, given
@@ -200,7 +201,7 @@ class _CrossCheck(RelationChecks):
         kind = field.type
         for key, kinds in _FOR_TYPES.items():
             if kind not in kinds and given(field, key):
-                hint, instead = f"'{key}' is for {_and(sorted(kinds))} fields", _INSTEAD.get(key, "")
+                hint, instead = f"'{key}' is for {listed(sorted(kinds))} fields", _INSTEAD.get(key, "")
                 if instead and kind in _FOR_TYPES[instead]:
                     hint += f"; use {instead}"
                 yield self.at.problem((*path, key), f"'{key}' does not apply to {kind} fields", hint, key=True)
@@ -286,7 +287,7 @@ class _CrossCheck(RelationChecks):
         for key in sorted(frozenset().union(*(other.keys for other in actions.values())) - action.keys):
             if key in tool.model_fields_set:
                 users = [kind for kind, other in actions.items() if key in other.keys]
-                hint = f"'{key}' is for {_and(users)} tools"
+                hint = f"'{key}' is for {listed(users)} tools"
                 yield self.at.problem((*path, key), f"'{key}' does not apply to {tool.action} tools", hint, key=True)
         model, broken = self.specs.get(tool.model), self.broken.get(tool.model, set())
         if model is None or not _usable(model):
@@ -347,7 +348,7 @@ class _CrossCheck(RelationChecks):
         if overridden and not (hints.why or "").strip():
             yield self.at.problem(
                 (*path, "annotations"),
-                f"overriding {_and(overridden)} needs a reason",
+                f"overriding {listed(overridden)} needs a reason",
                 "add why: saying what the hints derived from the action get wrong",
             )
 
@@ -399,11 +400,6 @@ def _names(tool: ToolSpec, where: tuple[str | int, ...], fields: set[str]) -> bo
     if isinstance(value, FilterSpec):
         value = value.field
     return isinstance(value, str) and value in fields
-
-
-def _and(words: Iterable[str]) -> str:
-    items = list(words)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _usable(model: ModelSpec) -> bool:
