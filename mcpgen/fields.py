@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcpgen.spec.model import FieldSpec, ModelSpec
+from mcpgen.spec.model import FieldSpec, ModelSpec, ParameterSpec
 
 FIELD_TYPES: dict[str, dict[str, Any]] = {
     "id": {"type": "integer"},
@@ -22,9 +22,18 @@ TEXTUAL = frozenset({"string", "text"})
 NUMERIC = frozenset({"integer", "number"})
 
 
-def value_schema(field: FieldSpec, *, nullable: bool = False) -> dict[str, Any]:
-    """The JSON Schema of one field's values, with its constraints and docs."""
-    schema: dict[str, Any] = dict(FIELD_TYPES[field.type])
+def value_schema(field: FieldSpec | ParameterSpec, *, nullable: bool = False) -> dict[str, Any]:
+    """The JSON Schema of one field's (or parameter's) values, with its constraints and docs."""
+    schema: dict[str, Any] = dict(FIELD_TYPES.get(field.type) or {"type": field.type})
+    if isinstance(field, ParameterSpec):
+        if field.items is not None:
+            schema["items"] = value_schema(field.items)
+        if field.properties is not None:
+            schema["properties"] = {name: value_schema(item) for name, item in field.properties.items()}
+            if required := [name for name, item in field.properties.items() if item.required]:
+                schema["required"] = required
+        if field.default is not None:
+            schema["default"] = field.default
     if field.description:
         schema["description"] = field.description
     if field.type == "enum" and field.values is not None:

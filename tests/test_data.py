@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -249,6 +250,7 @@ async def test_the_support_example_serves_over_http_in_both_eras(
 ) -> None:
     spec = tmp_path / "support.yaml"
     spec.write_text((ROOT / "specs" / "support.yaml").read_text())
+    shutil.copy(ROOT / "specs" / "support_tools.py", tmp_path)  # its python tool's module, beside it
     server = start(serve, spec, {"SUPPORT_DB": str(tmp_path / "support.db")}, server_kind)
     async with Client(server.url, mode=mode) as session:  # type: ignore[arg-type]
         agent = User(session)
@@ -260,5 +262,10 @@ async def test_the_support_example_serves_over_http_in_both_eras(
         assert (await agent.ok("search_tickets", query="LOG"))["items"][0]["id"] == ticket["id"]
         document = await agent.ok("fetch", id=str(ticket["id"]))
         assert "customer: Ada Lovelace" in document["text"].splitlines()  # its name, not its id
+        counted = await agent.ok("count_overdue_tickets", today="2026-02-01")
+        assert counted["rows"] == [{"customer_id": ada["id"], "customer": "Ada Lovelace", "overdue": 1}]
+        escalated = await session.call_tool("escalate_ticket", {"ticket_id": ticket["id"], "reason": "payroll"})
+        assert text(escalated) == f"Escalated ticket {ticket['id']}: it is now urgent and open. Escalated: payroll"
+        assert (await agent.ok("get_ticket", id=ticket["id"]))["priority"] == "urgent"
         await agent.ok("delete_customer", id=ada["id"])  # cascade: the ticket goes too
         assert (await agent.ok("count_tickets"))["total"] == 0

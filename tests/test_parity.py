@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,7 @@ async def test_the_support_project_answers_relations_owners_and_operators_as_mcp
         storage = f"storage:\n  backend: postgres\n  url: {POSTGRES_URL}\n  schema: {ours}\n"
         text = re.sub(r"^storage:\n(  .*\n)+", storage, text, flags=re.MULTILINE)
         (tmp_path / "support.yaml").write_text(text)
+        shutil.copy(SUPPORT.parent / "support_tools.py", tmp_path)
         loaded = load_spec(tmp_path / "support.yaml")
     calls = [
         ("create_customer", {"name": "Ada Lovelace", "email": "ada@example.com", "plan": "pro"}),
@@ -160,6 +162,11 @@ async def test_the_support_project_answers_relations_owners_and_operators_as_mcp
         ("get_ticket", {"id": 1}),
         ("search", {"query": "export"}),
         ("fetch", {"id": "2"}),
+        ("count_overdue_tickets", {"today": "2026-02-01"}),
+        ("count_overdue_tickets", {"today": "tomorrow"}),
+        ("escalate_ticket", {"ticket_id": 2, "reason": "payroll is blocked"}),
+        ("escalate_ticket", {"ticket_id": 99, "reason": "x"}),
+        ("get_ticket", {"id": 2}),
         ("delete_customer", {"id": 1}),
         ("get_ticket", {"id": 1}),
         ("list_customers", {}),

@@ -171,7 +171,8 @@ def broken_specs(draw: st.DrawFn) -> dict[str, Any]:
     if mutation == "drop":
         where, key = draw(
             st.sampled_from(
-                [(spec, key) for key in ("mcpgen", "name", "description", "models", "tools")]
+                # models is optional, but not for tools that use one
+                [(spec, key) for key in ("mcpgen", "name", "description", "tools", *(("models",) if tools else ()))]
                 + [(spec["models"][model], "fields"), (fields[field], "type")]
                 + [(tool, key) for key in ("action", "model", "description") if tool]
             )

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from mcpgen.errors import did_you_mean
 from mcpgen.fields import value_schema
-from mcpgen.runtime.actions import Action
+from mcpgen.runtime.actions import RecordAction
 from mcpgen.runtime.actions.base import Expansion
 from mcpgen.runtime.filters import Filter
 from mcpgen.runtime.model import Limit, Model
@@ -28,7 +28,7 @@ class Bound:
     name: str
     tool: ToolSpec
     model: ModelSpec
-    action: Action
+    action: RecordAction
 
     @property
     def model_name(self) -> str:
@@ -57,11 +57,30 @@ class Bound:
 
 
 class Kind(ABC):
-    """One action kind as specs use it; `runtime` is its behaviour, whose settings are the kind's keys."""
+    """One action kind as specs use it: its name, the tool keys it takes, and the hints its tools get."""
 
-    runtime: ClassVar[type[Action]]
     summary: ClassVar[str]  # what a tool of this kind does, for the docs and the spec's JSON Schema
     docs: ClassVar[dict[str, str]]  # what each of its keys means for it
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """`list`, `sql`, ...: what `action:` says."""
+
+    @property
+    @abstractmethod
+    def keys(self) -> frozenset[str]:
+        """The optional ToolSpec keys this kind uses."""
+
+    @abstractmethod
+    def hints(self, tool: ToolSpec) -> dict[str, bool]:
+        """The hints its tool gets before the spec's overrides: read_only, destructive, idempotent, open_world."""
+
+
+class RecordKind(Kind):
+    """A kind that works on the records of one model; `runtime` is its behaviour, whose settings are its keys."""
+
+    runtime: ClassVar[type[RecordAction]]
 
     @property
     def name(self) -> str:
@@ -78,21 +97,21 @@ class Kind(ABC):
         """readOnlyHint: it changes nothing."""
         return self.runtime.read_only
 
-    @property
-    def destructive(self) -> bool:
-        """destructiveHint: it may delete or overwrite data."""
-        return self.runtime.destructive
-
-    @property
-    def idempotent(self) -> bool:
-        """idempotentHint: calling it twice does no more than once."""
-        return self.runtime.idempotent
+    def hints(self, tool: ToolSpec) -> dict[str, bool]:
+        """The runtime action's: its records are this server's own (not open world)."""
+        runtime = self.runtime
+        return {
+            "read_only": runtime.read_only,
+            "destructive": runtime.destructive,
+            "idempotent": runtime.idempotent,
+            "open_world": False,
+        }
 
     def check(self, tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
         """Problems specific to this kind (references to fields, for instance)."""
         return iter(())
 
-    def compile(self, tool: ToolSpec, model: Model, models: Mapping[str, Model] | None = None) -> Action:
+    def compile(self, tool: ToolSpec, model: Model, models: Mapping[str, Model] | None = None) -> RecordAction:
         """The runtime action of a valid tool: the tool's keys as the action's settings.
 
         `models` (all of the spec's) name the keys of expanded refs.

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, field_refs, filter_findings, filter_parameters
+from mcpgen.actions.base import Bound, Finding, RecordKind, closed, field_refs, filter_findings, filter_parameters
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Board
 from mcpgen.spec.model import ModelSpec, ToolSpec
 
 
-class BoardKind(Kind):
+class BoardKind(RecordKind):
     """`group_by` (required: an enum), `fields` on the cards, `filters` and `limit` (cards per column)."""
 
     summary = "Every record in columns, one per value of an enum field."

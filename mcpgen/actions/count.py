@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, clashes, closed, field_refs, filter_findings, filter_parameters
+from mcpgen.actions.base import (
+    Bound,
+    Finding,
+    RecordKind,
+    clashes,
+    closed,
+    field_refs,
+    filter_findings,
+    filter_parameters,
+)
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Count
 from mcpgen.spec.model import ModelSpec, ToolSpec
@@ -13,7 +22,7 @@ from mcpgen.spec.model import ModelSpec, ToolSpec
 GROUPABLE = frozenset({"string", "enum", "boolean", "integer", "date", "ref"})
 
 
-class CountKind(Kind):
+class CountKind(RecordKind):
     """`filters` and `group_by`."""
 
     summary = "How many records match, in all and per value of a field."

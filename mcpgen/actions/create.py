@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, field_refs, writable
+from mcpgen.actions.base import Bound, Finding, RecordKind, closed, expand_findings, field_refs, writable
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Create
 from mcpgen.runtime.actions.base import settable as settable_fields
 from mcpgen.spec.model import ModelSpec, ToolSpec
 
 
-class CreateKind(Kind):
+class CreateKind(RecordKind):
     """`fields`: which may be set (default all)."""
 
     summary = "A new record."

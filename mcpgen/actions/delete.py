@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcpgen.actions.base import Bound, Kind, closed, id_parameter
+from mcpgen.actions.base import Bound, RecordKind, closed, id_parameter
 from mcpgen.runtime.actions import Delete
 
 
-class DeleteKind(Kind):
+class DeleteKind(RecordKind):
     """No keys of its own."""
 
     summary = "Removes one record by id."

@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, field_refs
+from mcpgen.actions.base import Bound, Finding, RecordKind, closed, expand_findings, field_refs
 from mcpgen.actions.search import searched_fields
 from mcpgen.errors import did_you_mean
 from mcpgen.runtime.actions import ChatGPTSearch, Fetch
@@ -43,7 +43,7 @@ def document_schema(properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": list(properties)}
 
 
-class ChatGPTSearchKind(Kind):
+class ChatGPTSearchKind(RecordKind):
     """`fields` (required), `url` (required) and `limit`."""
 
     summary = "ChatGPT's search, for deep research and company knowledge: ids, titles and citation URLs."
@@ -73,7 +73,7 @@ class ChatGPTSearchKind(Kind):
         return document_schema({"results": {"type": "array", "items": result}})
 
 
-class FetchKind(Kind):
+class FetchKind(RecordKind):
     """`url` (required), `fields` (in the text), `text` (its template) and `expand`."""
 
     summary = "ChatGPT's fetch: one record as a document with its text, citation URL and metadata."

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, id_parameter
+from mcpgen.actions.base import Bound, Finding, RecordKind, closed, expand_findings, id_parameter
 from mcpgen.runtime.actions import Get
 from mcpgen.spec.model import ModelSpec, ToolSpec
 
 
-class GetKind(Kind):
+class GetKind(RecordKind):
     """`expand` only."""
 
     summary = "One record by id."

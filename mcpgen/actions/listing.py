@@ -8,7 +8,7 @@ from typing import Any
 from mcpgen.actions.base import (
     Bound,
     Finding,
-    Kind,
+    RecordKind,
     closed,
     expand_findings,
     field_refs,
@@ -22,7 +22,7 @@ from mcpgen.runtime.words import listed
 from mcpgen.spec.model import ModelSpec, ToolSpec
 
 
-class ListKind(Kind):
+class ListKind(RecordKind):
     """`filters`, `order_by` and `limit`."""
 
     summary = "Records narrowed by filters, ordered, a page at a time."

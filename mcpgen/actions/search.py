@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, field_refs, page_parameters, page_schema
+from mcpgen.actions.base import (
+    Bound,
+    Finding,
+    RecordKind,
+    closed,
+    expand_findings,
+    field_refs,
+    page_parameters,
+    page_schema,
+)
 from mcpgen.runtime.actions import Search
 from mcpgen.spec.model import ModelSpec, ToolSpec
 
@@ -20,7 +29,7 @@ def searched_fields(tool: ToolSpec, model: ModelSpec) -> Iterator[Finding]:
     yield from field_refs(model, tool.fields or [], "fields", textual)
 
 
-class SearchKind(Kind):
+class SearchKind(RecordKind):
     """`fields` (required) and `limit`."""
 
     summary = "Full-text search over fields: words and their prefixes, any case, best matches first."

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mcpgen.actions.base import Bound, Finding, Kind, closed, expand_findings, field_refs, id_parameter, writable
+from mcpgen.actions.base import Bound, Finding, RecordKind, closed, expand_findings, field_refs, id_parameter, writable
 from mcpgen.fields import value_schema
 from mcpgen.runtime.actions import Update
 from mcpgen.runtime.actions.base import settable
 from mcpgen.spec.model import ModelSpec, ToolSpec
 
 
-class UpdateKind(Kind):
+class UpdateKind(RecordKind):
     """`fields`: which may change (default all)."""
 
     summary = "Changes some fields of one record."

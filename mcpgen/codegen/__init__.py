@@ -78,6 +78,8 @@ def render(loaded: LoadedSpec) -> dict[Path, str]:
     files[Path(package, "tools.json")] = variables["tools_json"] + "\n"
     if connector.resources:
         files[Path(package, "resources.json")] = variables["resources_json"] + "\n"
+    for name, text in variables["handler_files"].items():
+        files[Path(package, name)] = text  # the developer's module, as it is
     for relative, html in variables["widget_texts"].items():
         files[Path(package, relative)] = html  # the widget's own file, as it is
     return files

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-from mcpgen.actions import ACTIONS
-from mcpgen.codegen.literals import constructed, py
+from mcpgen.codegen.literals import UPSTREAM, constructed, py
 from mcpgen.codegen.samples import round_trip
+from mcpgen.runtime import actions as runtime_actions
+from mcpgen.runtime.actions import Handler, Request
 from mcpgen.runtime.env import VARIABLE
 from mcpgen.runtime.model import Model
 from mcpgen.runtime.tool import Connector
+from mcpgen.runtime.upstream import Upstream
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.model import Spec
 from mcpgen.spec.widgets import load_widgets
@@ -36,6 +39,17 @@ def context(loaded: LoadedSpec, connector: Connector) -> dict[str, Any]:
     """The variables of every template."""
     spec = loaded.spec
     constants = {name: _constant(name) for name in connector.models}
+    upstreams = {
+        action.upstream.name: action.upstream
+        for tool in connector.tools.values()
+        if isinstance(action := tool.action, Request)
+    }
+    constants |= {UPSTREAM + name: _constant(name) + "_API" for name in upstreams}
+    handlers = {
+        (action.function.__module__.rpartition(".")[2], action.function.__name__): action.function
+        for tool in connector.tools.values()
+        if isinstance(action := tool.action, Handler)
+    }
     module, store, what = _STORES[spec.storage.backend]
     widgets = load_widgets(spec.widgets, loaded.base_dir)
     return {
@@ -54,8 +68,15 @@ def context(loaded: LoadedSpec, connector: Connector) -> dict[str, Any]:
             for name, model in connector.models.items()
         ],
         "model_constants": constants,
+        "upstreams": [
+            (constants[UPSTREAM + name], constructed(upstream, constants, positional=2), _variables(upstream))
+            for name, upstream in upstreams.items()
+        ],
+        "handlers": sorted(handlers),
+        "handler_files": {f"{module}.py": _source_file(function) for (module, _), function in handlers.items()},
+        "mapped": any(isinstance(tool.action, Request) and tool.action.result for tool in connector.tools.values()),
         "tools": [(name, constructed(tool.action, constants), tool.response) for name, tool in connector.tools.items()],
-        "action_classes": sorted(kind.runtime.__name__ for kind in ACTIONS.values()),  # ruff drops the unused
+        "action_classes": sorted(set(runtime_actions.__all__) - {"Action", "RecordAction"}),  # ruff drops the unused
         "rows": [
             (name, tool.definition.get("title", name), _first_sentence(tool.definition.get("description", "")))
             for name, tool in connector.tools.items()
@@ -106,6 +127,17 @@ def _database(loaded: LoadedSpec) -> str | None:
     if storage.backend == "sqlite":
         return written.get(("storage", "path"), storage.path or DEFAULT_PATH)
     return None
+
+
+def _variables(upstream: Upstream) -> list[str]:
+    """The environment variables an upstream reads: those of its base URL, then its secret's."""
+    found = [match[1] for match in VARIABLE.finditer(upstream.base_url) if match[1]]
+    return found + [name for name in (upstream.bearer_env, upstream.env) if name]
+
+
+def _source_file(function: Any) -> str:
+    """The text of the module a handler is in, as it is."""
+    return Path(inspect.getfile(function)).read_text(encoding="utf-8")
 
 
 def _first_sentence(text: str) -> str:

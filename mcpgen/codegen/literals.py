@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 from collections.abc import Mapping
 from typing import Any
 
 from mcpgen.runtime.model import Model
+from mcpgen.runtime.upstream import Upstream
+
+UPSTREAM = "upstream:"  # how `models` (the constants) names an upstream: upstream:crm → CRM_API
 
 
 def py(value: Any) -> str:
@@ -28,7 +32,7 @@ def constructed(instance: Any, models: Mapping[str, str], positional: int = 1) -
     """The call that makes a runtime dataclass, as source.
 
     Its first `positional` fields are given by position, then every field that differs from its default by
-    keyword. A Model is named by its constant (`models`: model name → constant).
+    keyword. A Model is named by its constant (`models`: model name → constant; `upstream:name` → an upstream's).
     """
     fields = [f for f in dataclasses.fields(instance) if f.init]
     while positional > 1 and getattr(instance, fields[positional - 1].name) == _default(fields[positional - 1]):
@@ -46,6 +50,10 @@ def constructed(instance: Any, models: Mapping[str, str], positional: int = 1) -
 def _source(value: Any, models: Mapping[str, str]) -> str:
     if isinstance(value, Model):
         return models[value.name]
+    if isinstance(value, Upstream):
+        return models[UPSTREAM + value.name]
+    if inspect.isfunction(value):
+        return value.__name__  # a python handler: connector.py imports it from its module
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return constructed(value, models, positional=len(dataclasses.fields(value)))
     if isinstance(value, tuple) and any(dataclasses.is_dataclass(item) for item in value):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mcpgen.runtime.actions import RecordAction
 from mcpgen.runtime.tool import Connector
 
 
@@ -27,14 +28,16 @@ class RoundTrip:
 def round_trip(connector: Connector) -> RoundTrip | None:
     """The first create tool for which arguments can be made, with the model's other tools; None if none."""
     tools = list(connector.tools.values())
-    for create in (tool for tool in tools if tool.action.kind == "create"):
+    records = [tool for tool in tools if isinstance(tool.action, RecordAction)]
+    for create in (tool for tool in records if tool.action.kind == "create"):
+        assert isinstance(create.action, RecordAction)
         if create.action.model.refs:  # its records need others first
             continue
         arguments = sample_arguments(create.definition["inputSchema"])
         if arguments is None:
             continue
         model = create.action.model
-        same = [tool for tool in tools if tool.action.model.name == model.name]
+        same = [tool for tool in records if isinstance(tool.action, RecordAction) and tool.action.model == model]
         get = next((tool.name for tool in same if tool.action.kind == "get"), None)
         delete = next((tool.name for tool in same if tool.action.kind == "delete"), None)
         update, change = None, None

@@ -10,14 +10,19 @@ import watchfiles
 from mcpgen.dev.live import LiveServer
 from mcpgen.errors import McpgenError, SpecError
 from mcpgen.spec import load_spec
+from mcpgen.spec.handlers import module_file
 
 log = logging.getLogger("mcpgen.reload")
 
 
 def watched(server: LiveServer) -> set[Path]:
-    """The files a spec is made of: the spec file and the widgets' HTML."""
+    """The files a spec is made of: the spec file, the widgets' HTML and the python handlers' modules."""
     loaded = server.loaded
-    return {loaded.file, *((loaded.base_dir / widget.html).resolve() for widget in loaded.spec.widgets.values())}
+    widgets = ((loaded.base_dir / widget.html).resolve() for widget in loaded.spec.widgets.values())
+    handlers = (
+        module_file(loaded.base_dir, tool.handler).resolve() for tool in loaded.spec.tools.values() if tool.handler
+    )
+    return {loaded.file, *widgets, *handlers}
 
 
 async def watch(server: LiveServer) -> None:

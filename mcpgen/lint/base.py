@@ -10,7 +10,7 @@ from mcpgen.runtime.filters import Filter
 from mcpgen.runtime.tool import Tool
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.loader import Path
-from mcpgen.spec.model import FilterSpec, Spec
+from mcpgen.spec.model import FilterSpec, ParameterSpec, Spec
 
 Severity = Literal["error", "warning"]
 
@@ -68,8 +68,13 @@ class Context:
     def parameter_source(self, tool: str, parameter: str) -> tuple[Path, bool]:
         """Where a parameter's description is written (or would be): (path, point at the key)."""
         spec = self.spec.tools[tool]
-        if parameter in (spec.parameters or {}):
-            return ("tools", tool, "parameters", parameter), False
+        declared = (spec.parameters or {}).get(parameter)
+        if isinstance(declared, str) or (declared is not None and declared.description is None):
+            return ("tools", tool, "parameters", parameter), isinstance(declared, ParameterSpec)
+        if declared is not None:
+            return ("tools", tool, "parameters", parameter, "description"), False
+        if spec.model is None:
+            return ("tools", tool), True
         model = self.spec.models[spec.model]
         if parameter in model.fields:
             if model.fields[parameter].description is not None:

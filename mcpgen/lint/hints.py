@@ -21,16 +21,16 @@ ASIDE = re.compile(r"\b(not|never|n't|instead|rather|use \w+_\w+|with \w+_\w+)\b
 def read_write_split(ctx: Context) -> Iterator[Hit]:
     """Writes annotated read-only, and read tools described as writing."""
     for name, tool in ctx.spec.tools.items():
-        action = ACTIONS[tool.action]
+        reads = ACTIONS[tool.action].hints(tool)["read_only"]
         hints = tool.annotations
-        if not action.read_only and hints is not None and hints.read_only:
+        if not reads and hints is not None and hints.read_only:
             yield Hit(
                 ("tools", name, "annotations", "read_only"),
                 f"'{name}' writes ({tool.action}) but is annotated read_only: ChatGPT would run it without asking",
                 "remove read_only: true; a tool that reads and writes should be two tools",
                 name,
             )
-        elif action.read_only:
+        elif reads:
             writes = [s for s in re.split(r"(?<=[.;!?])\s+", tool.description) if not ASIDE.search(s)]
             verb = next((m.group(0) for s in writes if (m := WRITES.search(s))), None)
             if verb:

@@ -13,12 +13,12 @@ CHATGPT_NAMES = {"search": "chatgpt_search", "fetch": "fetch"}
 # Verbs a tool name may start with; extend this list (kept sorted) rather than silencing the rule.
 _VERB_WORDS = """
     add approve archive assign attach book calculate cancel change check clear close comment complete compute
-    convert copy count create delete describe detach disable download duplicate edit enable estimate export fetch
-    find finish generate get import invite join leave link list load lock log mark merge move notify open pause
-    post preview publish query read record register reject remove rename reopen reorder reply reset resolve
-    restore resume run save schedule search send set share show sort split start stop submit subscribe summarise
-    summarize sync tag track transfer unarchive unassign unlink unlock unpublish unsubscribe untag update upload
-    upsert validate view write
+    convert copy count create delete describe detach disable download duplicate edit enable escalate estimate
+    export fetch find finish generate get grant import invite join leave link list load lock log mark merge move
+    notify open pause post preview publish query read record register reject remove rename reopen reorder replace
+    reply reset resolve restore resume retrieve revoke run save schedule search send set share show sort split
+    start stop submit subscribe summarise summarize sync tag track transfer trigger unarchive unassign unlink
+    unlock unpublish unsubscribe untag update upload upsert validate verify view write
 """
 VERBS = frozenset(_VERB_WORDS.split())
 

@@ -23,7 +23,9 @@ def parameter_description(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 path,
                 f"parameter '{parameter}' of '{tool}' has no description",
-                f"add a description to the field, or parameters: {{{parameter}: …}} to the tool",
+                "add description: … to the parameter"
+                if ctx.spec.tools[tool].model is None
+                else f"add a description to the field, or parameters: {{{parameter}: …}} to the tool",
                 tool,
                 key,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import logging
 import os
 import re
 import socket
@@ -129,6 +130,7 @@ def main(
     if database is not None:
         parser.add_argument("--database", help=f"{what} (default {database})")
     options = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     try:
         server = Server(connector, open_store(getattr(options, "database", None) or _resolved(database or "", what)))
 

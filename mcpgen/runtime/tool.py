@@ -29,12 +29,19 @@ class Tool:
     response: str | None = None
     name: str = field(init=False)
     arguments: ArgumentCheck = field(init=False, repr=False, compare=False)
+    output: ArgumentCheck | None = field(init=False, repr=False, compare=False)  # results its action cannot vouch for
+    defaults: dict[str, Any] = field(init=False, repr=False, compare=False)  # of declared parameters
     schemes: list[dict[str, Any]] | None = field(init=False, repr=False, compare=False)  # who may call it
     _response: jinja2.Template | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.definition["name"])
         object.__setattr__(self, "arguments", ArgumentCheck(self.definition["inputSchema"]))
+        declared = self.action.declared and "outputSchema" in self.definition
+        object.__setattr__(self, "output", ArgumentCheck(self.definition["outputSchema"]) if declared else None)
+        properties = self.definition["inputSchema"].get("properties", {}) if self.action.declared else {}
+        defaults = {name: schema["default"] for name, schema in properties.items() if "default" in schema}
+        object.__setattr__(self, "defaults", defaults)
         object.__setattr__(self, "schemes", advertised(self.definition))
         object.__setattr__(self, "_response", compiled(self.response))
 

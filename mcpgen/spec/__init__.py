@@ -44,7 +44,9 @@ def parse_spec(text: str, file: str, env: Mapping[str, str] | None = None) -> Lo
     from mcpgen.spec.check import check  # noqa: PLC0415
 
     document = load_document(text, file, env)
-    spec, problems = check(document.data, document.positions) if not document.problems or document.data else (None, [])
+    base_dir = Path(file).resolve().parent
+    checked = not document.problems or document.data
+    spec, problems = check(document.data, document.positions, base_dir) if checked else (None, [])
     problems = document.problems + problems
     problems += _missing_files(document.data, Path(file).resolve().parent, document.positions)
     if problems or spec is None:

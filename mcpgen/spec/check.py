@@ -5,22 +5,25 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
 from pydantic import BaseModel, ValidationError
 
 import mcpgen.fields
-from mcpgen.actions import ACTIONS, Bound, Kind
+from mcpgen.actions import ACTIONS, Bound, DeclaredKind, Kind, RecordKind, Scope
 from mcpgen.actions.base import expansion_key
 from mcpgen.errors import Problem, did_you_mean
 from mcpgen.runtime.arguments import ArgumentCheck, full_validator
-from mcpgen.runtime.model import OWNER
+from mcpgen.runtime.model import OWNER, Model
 from mcpgen.runtime.words import listed
-from mcpgen.spec.loader import Path, Positions, dotted
-from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, FilterSpec, ModelSpec, Spec, ToolSpec
+from mcpgen.spec.loader import Path as KeyPath
+from mcpgen.spec.loader import Positions, dotted
+from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, FilterSpec, ModelSpec, Spec, ToolSpec, UpstreamSpec
 from mcpgen.spec.relations import RelationChecks, given
 from mcpgen.spec.shape import name_hint, shape_problems, shown
+from mcpgen.spec.upstreams import upstream_problems
 from mcpgen.storage import BACKENDS
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -28,8 +31,11 @@ HINT_KEYS = ("read_only", "destructive", "idempotent", "open_world")
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
-def check(data: Any, positions: Positions) -> tuple[Spec | None, list[Problem]]:
-    """Validates the data; returns the Spec (None if any problem) and every problem found."""
+def check(data: Any, positions: Positions, base_dir: Path | None = None) -> tuple[Spec | None, list[Problem]]:
+    """Validates the data; returns the Spec (None if any problem) and every problem found.
+
+    `base_dir` is the spec's folder, where the files it names are (python handlers, for one).
+    """
     if not isinstance(data, dict):
         return None, [positions.problem((), "a spec is a YAML mapping of keys such as name, models and tools")]
     problems: list[Problem] = []
@@ -45,6 +51,17 @@ def check(data: Any, positions: Positions) -> tuple[Spec | None, list[Problem]]:
     problems += checker.storage(data.get("storage"))
     problems += checker.auth(data.get("auth"), data.get("tools"))
     problems += checker.models()
+    upstreams = {name: up for name, entry in _entries(data.get("upstreams")) if (up := _salvage(UpstreamSpec, entry))}
+    problems += upstream_problems(positions, upstreams)
+    storage = data.get("storage")
+    checker.scope = Scope(
+        models=checker.specs,
+        runtime_models=checker.runtime_models(),
+        upstreams=upstreams,
+        backend=str(storage.get("backend", "sqlite")) if isinstance(storage, dict) else "sqlite",
+        oauth=checker.oauth,
+        base_dir=base_dir,
+    )
     for name, entry in _entries(data.get("tools")):
         tool = _salvage(ToolSpec, entry, fill={"description": ""})
         if tool is not None:
@@ -112,6 +129,7 @@ class _CrossCheck(RelationChecks):
         self.widgets: dict[str, Any] = {}
         self.oauth = False  # auth: {type: oauth}
         self.specs: dict[str, ModelSpec] = {}
+        self.scope = Scope()
         self.broken: dict[str, set[str]] = {}  # per model, the fields whose own definition is wrong
         for name, entry in self.raw.items():
             if not isinstance(entry, dict) or not isinstance(entry.get("fields"), dict):
@@ -122,6 +140,13 @@ class _CrossCheck(RelationChecks):
             if model is not None:
                 self.specs[name] = model
                 self.broken[name] = set(fields) - set(valid)
+
+    def runtime_models(self) -> dict[str, Model]:
+        """The runtime models of the models whose own definitions are sound (sql statements run on them)."""
+        from mcpgen.spec.compile import compile_models  # noqa: PLC0415 -- it needs this module's package
+
+        sound = {name: model for name, model in self.specs.items() if _usable(model) and not self.broken[name]}
+        return compile_models(sound)
 
     def storage(self, storage: Any) -> Iterator[Problem]:
         backend = storage.get("backend", "sqlite") if isinstance(storage, dict) else "sqlite"
@@ -180,7 +205,7 @@ class _CrossCheck(RelationChecks):
         yield from self.cascades()
 
     def model(self, name: str, model: ModelSpec, broken: set[str]) -> Iterator[Problem]:
-        path: Path = ("models", name)
+        path: KeyPath = ("models", name)
         ids = [field for field, spec in model.fields.items() if spec.type == "id"]
         if not ids and not broken:
             yield self.at.problem((*path, "fields"), f"model '{name}' has no id field", "add one: id: {type: id}")
@@ -197,7 +222,7 @@ class _CrossCheck(RelationChecks):
         yield from self.renames((*path, "fields"), fields, "field", {*model.fields, *broken})
         yield from self.keys(path, model, broken)
 
-    def field(self, path: Path, field: FieldSpec) -> Iterator[Problem]:
+    def field(self, path: KeyPath, field: FieldSpec) -> Iterator[Problem]:
         kind = field.type
         for key, kinds in _FOR_TYPES.items():
             if kind not in kinds and given(field, key):
@@ -243,7 +268,7 @@ class _CrossCheck(RelationChecks):
         for index, example in enumerate(field.examples or []):
             yield from self.value((*path, "examples", index), field, check, example, "example")
 
-    def value(self, path: Path, field: FieldSpec, check: ArgumentCheck, value: Any, what: str) -> Iterator[Problem]:
+    def value(self, path: KeyPath, field: FieldSpec, check: ArgumentCheck, value: Any, what: str) -> Iterator[Problem]:
         if check.fits(value):  # compiled: jsonschema is only needed to word a value that does not fit
             return
         from jsonschema.exceptions import best_match  # noqa: PLC0415
@@ -261,7 +286,7 @@ class _CrossCheck(RelationChecks):
             yield self.at.problem(path, f"{what} {error.message}")
 
     def tool(self, name: str, tool: ToolSpec) -> Iterator[Problem]:
-        path: Path = ("tools", name)
+        path: KeyPath = ("tools", name)
         if not TOOL_NAME.match(name):
             yield self.at.problem(path, *_tool_name_problem(name), key=True)
         actions = self.actions
@@ -270,8 +295,7 @@ class _CrossCheck(RelationChecks):
             yield self.at.problem(
                 (*path, "action"), f"unknown action '{tool.action}'", did_you_mean(tool.action, actions)
             )
-        if tool.model not in self.raw:
-            yield self.at.problem((*path, "model"), f"unknown model '{tool.model}'", did_you_mean(tool.model, self.raw))
+        yield from self.model_of(path, tool, action)
         yield from self.annotations(path, tool)
         yield from self.security(name, tool)
         if tool.widget is not None and tool.widget not in self.widgets:
@@ -285,11 +309,24 @@ class _CrossCheck(RelationChecks):
         if action is None:
             return
         for key in sorted(frozenset().union(*(other.keys for other in actions.values())) - action.keys):
-            if key in tool.model_fields_set:
+            if key in tool.model_fields_set and (key != "parameters" or isinstance(action, DeclaredKind)):
                 users = [kind for kind, other in actions.items() if key in other.keys]
                 hint = f"'{key}' is for {listed(users)} tools"
                 yield self.at.problem((*path, key), f"'{key}' does not apply to {tool.action} tools", hint, key=True)
-        model, broken = self.specs.get(tool.model), self.broken.get(tool.model, set())
+        if isinstance(action, DeclaredKind):
+            for where, message, hint in action.check(name, tool, self.scope):
+                yield self.at.problem((*path, *where), message, hint)
+            return
+        assert isinstance(action, RecordKind)
+        for parameter, doc in (tool.parameters or {}).items():
+            if not isinstance(doc, str):
+                hint = (
+                    f"give the parameter's new description as text; typed parameters are for {listed(_DECLARING)} tools"
+                )
+                yield self.at.problem(
+                    (*path, "parameters", parameter), f"a {tool.action} tool's parameters are descriptions", hint
+                )
+        model, broken = self.specs.get(tool.model or ""), self.broken.get(tool.model or "", set())
         if model is None or not _usable(model):
             return
         findings = [finding for finding in action.check(tool, model) if not _names(tool, finding[0], broken)]
@@ -300,6 +337,7 @@ class _CrossCheck(RelationChecks):
         if not findings and not broken and tool.parameters:
             from mcpgen.spec.compile import compile_models  # noqa: PLC0415 -- it needs this module's package
 
+            assert tool.model is not None
             runtime = compile_models({tool.model: model})[tool.model]
             schema = action.input_schema(Bound(name, tool, model, action.compile(tool, runtime)))
             for parameter in tool.parameters:
@@ -309,13 +347,27 @@ class _CrossCheck(RelationChecks):
                         (*path, "parameters", parameter), f"no parameter '{parameter}'", hint, key=True
                     )
 
+    def model_of(self, path: KeyPath, tool: ToolSpec, action: Kind | None) -> Iterator[Problem]:
+        """A record kind's tool names a model; sql, http and python tools name none."""
+        if isinstance(action, DeclaredKind):
+            if "model" in tool.model_fields_set:
+                hint = f"a {tool.action} tool declares its parameters; its statement or handler names what it uses"
+                yield self.at.problem(
+                    (*path, "model"), f"'model' does not apply to {tool.action} tools", hint, key=True
+                )
+        elif tool.model is None:
+            hint = did_you_mean("", self.raw) or "declare a model under models:"
+            yield self.at.problem(path, f"a {tool.action} tool needs its model", hint)
+        elif tool.model not in self.raw:
+            yield self.at.problem((*path, "model"), f"unknown model '{tool.model}'", did_you_mean(tool.model, self.raw))
+
     def security(self, name: str, tool: ToolSpec) -> Iterator[Problem]:
         """A noauth tool on a model whose records belong to the signed-in user says why; only noauth tools do."""
         noauth = "noauth" in (tool.security or [])
         if tool.noauth_why is not None and not noauth:
             message, hint = "noauth_why applies to tools with security: [noauth, ...]", "remove it, or add noauth"
             yield self.at.problem(("tools", name, "noauth_why"), message, hint, key=True)
-        model = self.specs.get(tool.model)
+        model = self.specs.get(tool.model or "")
         owned = model is not None and model.owner == "subject"
         if self.oauth and noauth and owned and not (tool.noauth_why or "").strip():
             message = (
@@ -325,7 +377,7 @@ class _CrossCheck(RelationChecks):
             hint = "remove noauth, or say why in noauth_why: callers without a token all share one owner"
             yield self.at.problem(("tools", name, "security"), message, hint)
 
-    def expansions(self, path: Path, tool: ToolSpec, model: ModelSpec) -> Iterator[Problem]:
+    def expansions(self, path: KeyPath, tool: ToolSpec, model: ModelSpec) -> Iterator[Problem]:
         """An expanded ref adds a key (`customer` → `customer_name`) that no field of the model may have."""
         for index, name in enumerate(tool.expand or []):
             if name not in model.fields:
@@ -340,7 +392,7 @@ class _CrossCheck(RelationChecks):
                     (*path, "expand", index), f"expanding '{name}' adds '{key}', a field already", hint
                 )
 
-    def annotations(self, path: Path, tool: ToolSpec) -> Iterator[Problem]:
+    def annotations(self, path: KeyPath, tool: ToolSpec) -> Iterator[Problem]:
         hints = tool.annotations
         if hints is None:
             return
@@ -352,7 +404,7 @@ class _CrossCheck(RelationChecks):
                 "add why: saying what the hints derived from the action get wrong",
             )
 
-    def template(self, path: Path, source: str) -> Iterator[Problem]:
+    def template(self, path: KeyPath, source: str) -> Iterator[Problem]:
         try:
             _JINJA.compile(source)  # compiling, not only parsing, finds unknown filters and tests
         except jinja2.TemplateSyntaxError as exc:
@@ -365,6 +417,7 @@ class _CrossCheck(RelationChecks):
 
 
 _JINJA = jinja2.Environment()
+_DECLARING = [name for name, kind in ACTIONS.items() if isinstance(kind, DeclaredKind)]
 
 
 def _tool_name_problem(name: str) -> tuple[str, str]:

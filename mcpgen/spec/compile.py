@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mcpgen.actions import ACTIONS, Bound, Kind
+from mcpgen.actions import ACTIONS, Bound, DeclaredKind, Kind, RecordKind, Scope
 from mcpgen.fields import display_field
+from mcpgen.runtime.actions import Action
 from mcpgen.runtime.auth import AuthSettings
 from mcpgen.runtime.model import Field, Model
 from mcpgen.runtime.tool import Connector, Tool
 from mcpgen.spec import LoadedSpec
 from mcpgen.spec.model import AuthSpec, ModelSpec, OAuth2Scheme, Spec, ToolSpec
+from mcpgen.spec.upstreams import compile_upstreams
 from mcpgen.spec.widgets import Widget, load_widgets
 
 
@@ -20,7 +22,16 @@ def compile_spec(loaded: LoadedSpec) -> Connector:
     spec = loaded.spec
     widgets = load_widgets(spec.widgets, loaded.base_dir)
     models = compile_models(spec.models, spec.tools)
-    tools = {name: compile_tool(spec, name, tool, models, widgets) for name, tool in spec.tools.items()}
+    scope = Scope(
+        models=spec.models,
+        runtime_models=models,
+        upstreams=spec.upstreams,
+        runtime_upstreams=compile_upstreams(spec.upstreams, loaded.positions.written),
+        backend=spec.storage.backend,
+        oauth=spec.auth.type == "oauth",
+        base_dir=loaded.base_dir,
+    )
+    tools = {name: compile_tool(spec, name, tool, scope, widgets) for name, tool in spec.tools.items()}
     resources = {resource.uri: resource for widget in widgets.values() for resource in widget.resources()}
     return Connector(
         name=spec.name,
@@ -73,26 +84,34 @@ def searched(model: str, tools: Mapping[str, ToolSpec]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def compile_tool(
-    spec: Spec, name: str, tool: ToolSpec, models: Mapping[str, Model], widgets: Mapping[str, Widget]
-) -> Tool:
+def compile_tool(spec: Spec, name: str, tool: ToolSpec, scope: Scope, widgets: Mapping[str, Widget]) -> Tool:
     """One tool: its definition exactly as tools/list sends it, and its action."""
     kind = ACTIONS[tool.action]
-    bound = Bound(name, tool, spec.models[tool.model], kind.compile(tool, models[tool.model], models))
-    schema = kind.input_schema(bound)
-    for parameter, doc in (tool.parameters or {}).items():
-        schema["properties"][parameter]["description"] = doc
+    output: dict[str, Any] | None
+    if isinstance(kind, DeclaredKind):
+        action: Action = kind.compile(name, tool, scope)
+        schema, output = kind.input_schema(tool), kind.output_schema(tool)
+    else:
+        assert isinstance(kind, RecordKind)
+        assert tool.model is not None
+        models = scope.runtime_models
+        bound = Bound(name, tool, spec.models[tool.model], kind.compile(tool, models[tool.model], models))
+        action, schema, output = bound.action, kind.input_schema(bound), kind.output_schema(bound)
+        for parameter, doc in (tool.parameters or {}).items():
+            if isinstance(doc, str):
+                schema["properties"][parameter]["description"] = doc
     definition = {
         "name": name,
         "title": tool.title or name.replace("_", " ").capitalize(),
         "description": tool.description,
         "inputSchema": schema,
-        "outputSchema": kind.output_schema(bound),
-        "annotations": hints(kind, tool),
     }
+    if output is not None:
+        definition["outputSchema"] = output
+    definition["annotations"] = hints(kind, tool)
     if meta := _meta(spec, tool, widgets):
         definition["_meta"] = meta
-    return Tool(definition, bound.action, tool.response)
+    return Tool(definition, action, tool.response)
 
 
 def compile_auth(auth: AuthSpec) -> AuthSettings:
@@ -128,12 +147,7 @@ def schemes(tool: ToolSpec, auth: AuthSpec) -> list[dict[str, Any]] | None:
 
 def hints(kind: Kind, tool: ToolSpec) -> dict[str, bool]:
     """Hints derived from the action kind (all four, as ChatGPT asks), then the spec's justified overrides."""
-    derived = {
-        "read_only": kind.read_only,
-        "destructive": kind.destructive,
-        "idempotent": kind.idempotent,
-        "open_world": False,  # a spec's tools touch only its own store
-    }
+    derived = kind.hints(tool)
     if tool.annotations:
         derived |= tool.annotations.model_dump(exclude_none=True, exclude={"why"})
     return {

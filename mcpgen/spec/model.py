@@ -7,6 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FieldType = Literal["id", "string", "text", "integer", "number", "boolean", "enum", "date", "datetime", "ref"]
+ParameterType = Literal["string", "text", "integer", "number", "boolean", "enum", "date", "datetime", "array", "object"]
+HttpMethod = Literal["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 FilterOp = Literal["eq", "lt", "lte", "gt", "gte", "in", "not", "empty"]
 SLUG = r"^[a-z][a-z0-9_-]*$"
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
@@ -47,6 +49,26 @@ class FieldSpec(Strict):
     )
 
 
+class ParameterSpec(Strict):
+    """A value a sql, http or python tool takes (a parameter) or gives (in its returns), typed like a field."""
+
+    type: ParameterType = Field(description="The value's type: a field type, or array (of items) or object.")
+    description: str | None = Field(None, description="Documents the value for the model.")
+    required: bool = Field(
+        False, description="A parameter: the call needs it. In returns: the value is always there, never null."
+    )
+    default: Any = Field(None, description="The value a parameter takes when the call gives none.")
+    values: list[str] | None = Field(None, description="The allowed values of an `enum`, in order.")
+    min: float | None = Field(None, description="Smallest allowed value (integer and number).")
+    max: float | None = Field(None, description="Largest allowed value (integer and number).")
+    min_length: int | None = Field(None, ge=0, description="Shortest allowed text (string and text).")
+    max_length: int | None = Field(None, ge=1, description="Longest allowed text (string and text).")
+    pattern: str | None = Field(None, description="A regular expression the text must match (string).")
+    examples: list[Any] | None = Field(None, description="Example values, shown to the model.")
+    items: ParameterSpec | None = Field(None, description="array: the type of its items.")
+    properties: dict[str, ParameterSpec] | None = Field(None, description="object: its keys (none: any object).")
+
+
 class ModelSpec(Strict):
     """A kind of record the connector stores (a table)."""
 
@@ -83,6 +105,35 @@ class LimitSpec(Strict):
     max: int = Field(100, ge=1, description="The most records one call may return.")
 
 
+class RequestSpec(Strict):
+    """The HTTP request an http tool sends; `{name}` in any of its texts is the argument `name`."""
+
+    method: HttpMethod = Field("GET", description="The HTTP method.")
+    path: str = Field(description="The path below the upstream's base_url, e.g. /customers/{id} (values URL-encoded).")
+    query: dict[str, Any] | None = Field(
+        None, description="Query parameters; one whose arguments are absent is left out."
+    )
+    headers: dict[str, str] | None = Field(None, description="Request headers (never secrets: those come from auth).")
+    body: Any = Field(None, description='A JSON body; a value that is exactly "{name}" keeps the argument\'s type.')
+
+
+class UpstreamAuthSpec(Strict):
+    """How an upstream knows the connector: a bearer token, or a header, its secret read from the environment."""
+
+    bearer_env: str | None = Field(None, description="The variable that holds a bearer token.")
+    header: str | None = Field(None, description="A header that carries the secret instead, e.g. X-Api-Key.")
+    env: str | None = Field(None, description="header: the variable that holds its secret.")
+
+
+class UpstreamSpec(Strict):
+    """An HTTP API that http tools call."""
+
+    base_url: str = Field(description='Where it is, e.g. "${CRM_URL:-https://crm.example.com/api}".')
+    auth: UpstreamAuthSpec | None = Field(None, description="Its credentials, from the environment.")
+    timeout: float = Field(10, gt=0, le=300, description="Seconds to wait for each answer.")
+    retries: int = Field(2, ge=0, le=5, description="How often an idempotent request is tried again when it fails.")
+
+
 class AnnotationsSpec(Strict):
     """Overrides of the hints derived from the action; every override must say why."""
 
@@ -103,7 +154,9 @@ class ToolSpec(Strict):
     """A tool the connector advertises; which keys apply depends on its action."""
 
     action: str = Field(description="What the tool does: the action kind.")  # the kinds describe themselves
-    model: str = Field(description="The model the tool works on.")
+    model: str | None = Field(
+        None, description="The model the tool works on (the record kinds: all but sql, http, python)."
+    )
     description: str = Field(description="What the model reads to decide when to call the tool.")
     title: str | None = Field(None, description="The name people see; derived from the tool name if absent.")
     # The keys below depend on the action: their descriptions come from the kinds (spec/schema.py).
@@ -117,9 +170,19 @@ class ToolSpec(Strict):
     expand: list[str] | None = Field(
         None, description="Ref fields whose record's display value each result record also carries."
     )
-    parameters: dict[str, str] | None = Field(
-        None, description="Overrides the description of any input parameter, by parameter name."
+    parameters: dict[str, str | ParameterSpec] | None = Field(
+        None,
+        description="sql, http, python: the parameters, typed like fields. Other kinds: a new description for any "
+        "of their parameters, by name.",
     )
+    read_only: bool | None = Field(None, description="Whether the tool only reads.")
+    returns: dict[str, ParameterSpec] | None = Field(None, description="What the tool gives back, by name.")
+    statement: str | None = Field(None, description="The SQL statement.")
+    upstream: str | None = Field(None, description="The upstream (from `upstreams:`) it calls.")
+    request: RequestSpec | None = Field(None, description="The request it sends.")
+    result: str | None = Field(None, description="A JMESPath expression that maps the answer.")
+    forward_token: bool | None = Field(None, description="Sends the caller's OAuth token to the upstream.")
+    handler: str | None = Field(None, description="The function, as module:function.")
     annotations: AnnotationsSpec | None = Field(None, description="Overrides of the derived annotation hints.")
     response: str | None = Field(None, description="A Jinja2 template for the text the model reads.")
     url: str | None = Field(None, description="A Jinja2 template of a record's link.")
@@ -208,6 +271,7 @@ class Spec(Strict):
     )
     storage: StorageSpec = Field(default_factory=StorageSpec, description="Where records are kept.")
     auth: AuthSpec = Field(default_factory=AuthSpec, description="Who may call the server.")
-    models: dict[str, ModelSpec] = Field(description="The kinds of records, by name.")
+    upstreams: dict[str, UpstreamSpec] = Field(default_factory=dict, description="HTTP APIs that http tools call.")
+    models: dict[str, ModelSpec] = Field(default_factory=dict, description="The kinds of records, by name.")
     tools: dict[str, ToolSpec] = Field(description="The tools, by name (the name a client calls).")
     widgets: dict[str, WidgetSpec] = Field(default_factory=dict, description="UI components, by name.")

@@ -8,7 +8,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kanban_mcp.runtime.actions import Board, ChatGPTSearch, Count, Create, Delete, Fetch, Get, List, Search, Update
+from kanban_mcp.runtime.actions import (
+    Board,
+    ChatGPTSearch,
+    Count,
+    Create,
+    Delete,
+    Fetch,
+    Get,
+    List,
+    Search,
+    Update,
+)
 from kanban_mcp.runtime.auth import AuthSettings
 from kanban_mcp.runtime.filters import Filter
 from kanban_mcp.runtime.model import Field, Limit, Model

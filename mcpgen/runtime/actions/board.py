@@ -8,7 +8,7 @@ from typing import Any
 from ..filters import Filter, conditions
 from ..model import Limit
 from ..storage.base import Query, Transaction
-from .base import Action, Result
+from .base import RecordAction, Result
 
 
 def column_title(value: str) -> str:
@@ -17,7 +17,7 @@ def column_title(value: str) -> str:
 
 
 @dataclass(frozen=True)
-class Board(Action):
+class Board(RecordAction):
     """`group_by`: the enum whose values are the columns; `fields`: shown on cards; `limit.max`: cards a column."""
 
     group_by: str = ""

@@ -7,11 +7,11 @@ from typing import Any
 
 from ..filters import Filter, conditions
 from ..storage.base import Transaction
-from .base import Action, Result
+from .base import RecordAction, Result
 
 
 @dataclass(frozen=True)
-class Count(Action):
+class Count(RecordAction):
     """`filters`: what callers may narrow by; `group_by`: the field to count by (an enum's values come in order)."""
 
     filters: tuple[Filter, ...] = ()

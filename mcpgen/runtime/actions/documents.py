@@ -12,11 +12,11 @@ from ..errors import ToolError
 from ..model import Limit, Record
 from ..storage.base import Transaction
 from ..templates import compiled
-from .base import Action, Expansion, Result, expand, text_query
+from .base import Expansion, RecordAction, Result, expand, text_query
 
 
 @dataclass(frozen=True)
-class Document(Action):
+class Document(RecordAction):
     """What both share: `url`, the Jinja2 template of the link a person opens from a citation."""
 
     url: str = ""

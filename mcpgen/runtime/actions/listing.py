@@ -10,7 +10,7 @@ from ..errors import ToolError
 from ..filters import Filter, conditions
 from ..model import Limit
 from ..storage.base import Query, Transaction
-from .base import Action, Expansion, Result, expand, label
+from .base import Expansion, RecordAction, Result, expand, label
 
 PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
     "integer": int,
@@ -22,7 +22,7 @@ PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
 
 
 @dataclass(frozen=True)
-class List(Action):
+class List(RecordAction):
     """`filters`: what callers may narrow by; `order_by`: fields they may sort by; `limit`: the page size."""
 
     filters: tuple[Filter, ...] = ()

@@ -8,11 +8,11 @@ from typing import Any
 from .. import pages
 from ..model import Limit
 from ..storage.base import Transaction
-from .base import Action, Expansion, Result, expand, label, text_query
+from .base import Expansion, RecordAction, Result, expand, label, text_query
 
 
 @dataclass(frozen=True)
-class Search(Action):
+class Search(RecordAction):
     """`fields`: the fields searched, the first weighing most; `limit`: the page size."""
 
     fields: tuple[str, ...] = ()

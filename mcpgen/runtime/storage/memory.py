@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-from ..errors import ConstraintError, StorageError
+from ..errors import ConstraintError, StorageError, ToolError
 from ..filters import Condition, matches
 from ..model import LOCAL_OWNER, OWNER, Model, Record
 from .base import STORAGE_CLASS, WORD, Query, TextQuery, refusal
+from .statements import Rows
 
 
 class MemoryStore:
@@ -85,6 +86,10 @@ class MemoryTransaction:
         self.counters = counters
         self.models = models
         self.owner = owner
+
+    async def statement(self, sql: str, params: Mapping[str, Any], *, read_only: bool, limit: int) -> Rows:
+        """Memory holds no tables to run SQL on."""
+        raise ToolError("This tool runs SQL, which needs SQLite or PostgreSQL storage, not memory.")
 
     async def insert(self, model: str, values: Record) -> Record:
         """Adds a record with the next id and returns it."""

@@ -16,11 +16,12 @@ from psycopg import AsyncConnection, IntegrityError
 from psycopg.errors import Error as PostgresError
 from psycopg_pool import AsyncConnectionPool
 
-from ..errors import ConstraintError, StorageError
+from ..errors import ConstraintError, StorageError, ToolError
 from ..model import LOCAL_OWNER, Model, Record
 from .base import TextQuery
 from .postgres_schema import document, migrate_schema, report, searched
 from .sql import SQLTransaction, Table, index_name, quote, tables
+from .statements import Rows, pyformat
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,20 @@ class PostgresTransaction(SQLTransaction):
         except IntegrityError as exc:
             raise self._refused(exc, sql) from None
         return cursor.rowcount
+
+    async def statement(self, sql: str, params: Mapping[str, Any], *, read_only: bool, limit: int) -> Rows:
+        """Runs a spec's statement, `:name` parameters bound by psycopg; read-only ones in a read-only transaction."""
+        try:
+            if read_only:
+                await self.db.execute("SET TRANSACTION READ ONLY")
+            cursor = await self.db.execute(pyformat(sql), dict(params))
+        except IntegrityError as exc:
+            raise self._refused(exc, sql) from None
+        except PostgresError as exc:
+            raise ToolError(f"The tool's statement failed: {exc.diag.message_primary or exc}.") from None
+        columns = tuple(column.name for column in cursor.description or ())
+        rows = await cursor.fetchmany(limit) if cursor.description else []
+        return Rows(columns, rows, 0 if read_only else max(cursor.rowcount, 0))
 
     async def search(self, model: str, query: TextQuery) -> list[Record]:
         """Any of the words as a prefix in any of the fields, ranked by ts_rank (earlier fields weigh more)."""

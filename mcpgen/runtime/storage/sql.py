@@ -15,6 +15,7 @@ from typing import Any
 from ..filters import COMPARISONS, TEXTUAL, Condition
 from ..model import LOCAL_OWNER, OWNER, Field, Model, Record
 from .base import Query, TextQuery
+from .statements import Rows
 
 
 def quote(name: str) -> str:
@@ -82,6 +83,10 @@ class SQLTransaction(ABC):
     @abstractmethod
     async def search(self, model: str, query: TextQuery) -> list[Record]:
         """The records a TextQuery matches, best first, from the backend's full-text index."""
+
+    @abstractmethod
+    async def statement(self, sql: str, params: Mapping[str, Any], *, read_only: bool, limit: int) -> Rows:
+        """Runs one of the spec's statements, its `:name` parameters bound; ToolError when the database refuses it."""
 
     async def _rows(self, table: Table, sql: str, params: list[Any]) -> list[Record]:
         return [table.record(row) for row in await self.fetch(sql, params)]

@@ -39,6 +39,7 @@ class Identity(BaseUser):
     scopes: frozenset[str] = field(default_factory=frozenset)
     local: bool = False
     problem: str = ""  # why a token that was given was not accepted
+    token: str | None = field(default=None, repr=False)  # the verified access token (for forward_token)
 
     @property
     def is_authenticated(self) -> bool:
@@ -108,7 +109,7 @@ class Authenticator:
             return Identity(problem="the access token is not valid")
         scopes = claims.get("scope", claims.get("scp", ""))
         granted = scopes.split() if isinstance(scopes, str) else [str(scope) for scope in scopes]
-        return Identity(subject=str(claims.get("sub", "")), scopes=frozenset(granted))
+        return Identity(subject=str(claims.get("sub", "")), scopes=frozenset(granted), token=token)
 
     def challenge(self, error: str, description: str, scopes: Iterable[str] = ()) -> str:
         """A WWW-Authenticate value that tells the client where to get a token (RFC 6750, RFC 9728)."""

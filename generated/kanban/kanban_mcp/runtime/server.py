@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from .actions.base import Caller
 from .auth import LOCAL, Authenticator, Identity, refusal
 from .changes import Changes
 from .errors import ToolError
@@ -119,10 +120,16 @@ class Server:
             wrong = tool.arguments.problems(args)
             if wrong:
                 return failure(f"Invalid arguments for {name}:\n" + "\n".join(f"- {line}" for line in wrong))
-            # One transaction, all or nothing even when the call is cancelled: SQLite and memory never suspend
-            # inside one, and PostgreSQL rolls back (or drops the connection) when a cancellation interrupts it.
-            async with store.transaction(write=not tool.action.read_only, owner=self.owner(identity)) as tx:
-                result = await tool.action.run(tx, args)
+            # A record action is one transaction, all or nothing even when the call is cancelled: SQLite and memory
+            # never suspend inside one, and PostgreSQL rolls back (or drops the connection) when one is interrupted.
+            if tool.defaults:
+                args = {**tool.defaults, **args}
+            caller = Caller(self.owner(identity), identity.subject, identity.token)
+            result = await tool.action.call(store, args, caller)
+            if tool.output is not None and (wrong := tool.output.problems(result)):
+                shape = "\n".join(f"- {line}" for line in wrong)
+                log.warning("tool %s gave a result unlike its outputSchema:\n%s", name, shape)
+                return failure(f"{name} gave a result unlike the one it declares (its returns):\n{shape}")
             return Outcome(tool.text(args, result), result)
         except ToolError as exc:
             return failure(str(exc))

@@ -3,34 +3,59 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..errors import ToolError
-from ..model import Model, Record
-from ..storage.base import Query, TextQuery, Transaction
+from ..model import LOCAL_OWNER, Model, Record
+from ..storage.base import Query, Store, TextQuery, Transaction
 from ..storage.base import words as storage_words
 
 Result = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class Action(ABC):
-    """One kind of tool on one model. Its dataclass fields after `model` are the kind's settings."""
+class Caller:
+    """Who a call is for: the owner whose records it works on, and the OAuth token's subject and token, if any."""
 
-    model: Model
+    owner: str = LOCAL_OWNER
+    subject: str | None = None
+    token: str | None = field(default=None, repr=False)  # forwarded to upstreams that trust the same issuer
+
+
+class Action(ABC):
+    """What a tool does; a kind's dataclass fields are its settings."""
+
     kind: ClassVar[str]
-    read_only: ClassVar[bool]  # also: its transaction takes no write lock
-    destructive: ClassVar[bool] = False
-    idempotent: ClassVar[bool]
+    # Its parameters and results are the spec's own: defaults are filled in, results checked against outputSchema.
+    declared: ClassVar[bool] = False
 
     @abstractmethod
-    async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
-        """Does the work inside one transaction and returns the structured result."""
+    async def call(self, store: Store, args: dict[str, Any], caller: Caller) -> Result:
+        """Does the work for `caller` with checked arguments and returns the structured result."""
 
     @abstractmethod
     def summary(self, args: dict[str, Any], result: Result) -> str:
         """The short text the model reads when the tool has no `response` template."""
+
+
+@dataclass(frozen=True)
+class RecordAction(Action):
+    """One kind of tool on one model, in one transaction. Its dataclass fields after `model` are its settings."""
+
+    model: Model
+    read_only: ClassVar[bool]  # also: its transaction takes no write lock
+    destructive: ClassVar[bool] = False
+    idempotent: ClassVar[bool]
+
+    async def call(self, store: Store, args: dict[str, Any], caller: Caller) -> Result:
+        """`run` in one transaction for the caller's records: all or nothing, even when the call is cancelled."""
+        async with store.transaction(write=not self.read_only, owner=caller.owner) as tx:
+            return await self.run(tx, args)
+
+    @abstractmethod
+    async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
+        """Does the work inside one transaction and returns the structured result."""
 
     def not_found(self, id: Any) -> ToolError:
         """The error for an id no record has."""

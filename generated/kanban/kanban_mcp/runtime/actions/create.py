@@ -7,11 +7,11 @@ from typing import Any
 
 from .. import integrity, values
 from ..storage.base import Transaction
-from .base import Action, Expansion, Result, expand, label
+from .base import Expansion, RecordAction, Result, expand, label
 
 
 @dataclass(frozen=True)
-class Create(Action):
+class Create(RecordAction):
     """`fields`: the fields a caller may set (None: every writable one)."""
 
     fields: tuple[str, ...] | None = None

@@ -7,11 +7,11 @@ from typing import Any
 
 from .. import integrity
 from ..storage.base import Transaction
-from .base import Action, Result
+from .base import RecordAction, Result
 
 
 @dataclass(frozen=True)
-class Delete(Action):
+class Delete(RecordAction):
     """No settings: the id is the argument."""
 
     kind = "delete"

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..storage.base import Transaction
-from .base import Action, Expansion, Result, expand, label
+from .base import Expansion, RecordAction, Result, expand, label
 
 
 @dataclass(frozen=True)
-class Get(Action):
+class Get(RecordAction):
     """`expand`: refs whose record's display value the result carries."""
 
     expand: tuple[Expansion, ...] = ()

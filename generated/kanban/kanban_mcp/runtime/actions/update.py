@@ -9,11 +9,11 @@ from typing import Any
 from .. import integrity, values
 from ..errors import ToolError
 from ..storage.base import Transaction
-from .base import Action, Expansion, Result, expand, label, settable
+from .base import Expansion, RecordAction, Result, expand, label, settable
 
 
 @dataclass(frozen=True)
-class Update(Action):
+class Update(RecordAction):
     """`fields`: the fields a caller may change (None: every writable one)."""
 
     fields: tuple[str, ...] | None = None

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from ..filters import Condition
 from ..model import LOCAL_OWNER, Field, Model, Record
+from .statements import Rows
 
 # How each field type is stored; a field whose storage class changes cannot be migrated in place.
 STORAGE_CLASS = {
@@ -134,6 +135,13 @@ class Transaction(Protocol):
         """Counts matching records per value of `group_by` (without it, one key: None).
 
         Values no record has are absent.
+        """
+        ...
+
+    async def statement(self, sql: str, params: Mapping[str, Any], *, read_only: bool, limit: int) -> Rows:
+        """Runs one of the spec's statements with its `:name` parameters bound, never spliced.
+
+        `read_only` statements may not write (the database refuses them); at most `limit` rows are read.
         """
         ...
 

@@ -14,10 +14,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConstraintError, StorageError
+from ..errors import ConstraintError, StorageError, ToolError
 from ..model import LOCAL_OWNER, OWNER, Model, Record
 from .base import STORAGE_CLASS, TextQuery, refusal
 from .sql import Dialect, SQLTransaction, Table, index_name, quote, tables
+from .statements import Rows
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,25 @@ class SQLiteTransaction(SQLTransaction):
             return self.db.execute(sql, params).rowcount
         except sqlite3.IntegrityError as exc:
             raise ConstraintError(f"The change was refused: {exc}.") from None
+
+    async def statement(self, sql: str, params: Mapping[str, Any], *, read_only: bool, limit: int) -> Rows:
+        """Runs a spec's statement with SQLite's own `:name` binding; read-only ones under PRAGMA query_only."""
+        if read_only:
+            self.db.execute("PRAGMA query_only = ON")
+        try:
+            cursor = self.db.execute(sql, dict(params))
+            rows = cursor.fetchmany(limit)
+            columns = tuple(column[0] for column in cursor.description or ())
+            changed = max(cursor.rowcount, 0) if not read_only else 0
+            cursor.close()
+        except sqlite3.IntegrityError as exc:
+            raise ConstraintError(f"The change was refused: {exc}.") from None
+        except sqlite3.Error as exc:
+            raise ToolError(f"The tool's statement failed: {exc}.") from None
+        finally:
+            if read_only:
+                self.db.execute("PRAGMA query_only = OFF")
+        return Rows(columns, rows, changed)
 
     async def search(self, model: str, query: TextQuery) -> list[Record]:
         """FTS5: any of the words as a prefix, in the tool's fields, ranked by bm25 (earlier fields weigh more)."""
