@@ -22,8 +22,11 @@ TEXTUAL = frozenset({"string", "text"})
 NUMERIC = frozenset({"integer", "number"})
 
 
-def value_schema(field: FieldSpec | ParameterSpec, *, nullable: bool = False) -> dict[str, Any]:
-    """The JSON Schema of one field's (or parameter's) values, with its constraints and docs."""
+def value_schema(field: FieldSpec | ParameterSpec, *, nullable: bool = False, written: bool = False) -> dict[str, Any]:
+    """The JSON Schema of one field's (or parameter's) values, with its constraints and docs.
+
+    `written`: the schema of an argument, where a required text must not be empty unless `min_length: 0` allows it.
+    """
     schema: dict[str, Any] = dict(FIELD_TYPES.get(field.type) or {"type": field.type})
     if isinstance(field, ParameterSpec):
         if field.items is not None:
@@ -39,7 +42,8 @@ def value_schema(field: FieldSpec | ParameterSpec, *, nullable: bool = False) ->
     if field.type == "enum" and field.values is not None:
         schema["enum"] = list(field.values)
     if field.type in TEXTUAL:
-        _put(schema, "minLength", field.min_length)
+        shortest = 1 if field.min_length is None and written and field.required else field.min_length
+        _put(schema, "minLength", shortest)
         _put(schema, "maxLength", field.max_length)
         _put(schema, "pattern", field.pattern)
     if field.type in NUMERIC:

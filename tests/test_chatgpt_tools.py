@@ -57,9 +57,21 @@ async def test_search_returns_ids_titles_and_urls_as_structured_content_and_the_
         "results": [
             {"id": str(first), "title": "Write the release notes", "url": f"http://127.0.0.1:8000/tasks/{first}"},
             {"id": str(second), "title": "Fix the login page", "url": f"http://127.0.0.1:8000/tasks/{second}"},
-        ]
+        ],
+        "more": False,
     }
     assert json.loads(text(result)) == result.structured_content
+
+
+async def test_search_says_when_it_left_matches_out(server: LiveServer) -> None:
+    async with connect(server.mcp) as client:
+        for number in range(11):  # the Kanban search's limit is 10
+            await client.call_tool("create_task", {"title": f"Release step {number}"})
+        result = await client.call_tool("search", {"query": "release"})
+    assert not result.is_error
+    assert result.structured_content is not None
+    assert (len(result.structured_content["results"]), result.structured_content["more"]) == (10, True)
+    assert json.loads(text(result))["more"] is True
 
 
 async def test_fetch_returns_the_whole_document_with_its_url_and_metadata(server: LiveServer) -> None:

@@ -41,6 +41,38 @@ def test_call_exits_1_on_a_tool_error(tmp_path: Path) -> None:
     assert "No task with id '99'." in run.stdout
 
 
+NOTES = """mcpgen: 1
+name: notes
+description: Keep short notes about things to remember, each with an optional remark.
+storage: {backend: sqlite, path: notes.db}
+models:
+  note:
+    fields:
+      id: {type: id}
+      title: {type: string, required: true, description: What the note is about.}
+      remark: {type: text, required: true, min_length: 0, description: Anything else; may be empty.}
+      tag: {type: string, description: A word to group notes by.}
+tools:
+  create_note: {action: create, model: note, description: Use this to write down a new note.}
+  update_note: {action: update, model: note, description: Use this to change a note.}
+"""
+
+
+def test_a_required_text_must_not_be_empty_unless_min_length_0_allows_it(tmp_path: Path) -> None:
+    (tmp_path / "notes.yaml").write_text(NOTES)
+    spec = str(tmp_path / "notes.yaml")
+    empty = mcpgen("call", spec, "create_note", '{"title": "", "remark": ""}')
+    assert empty.returncode == 1
+    assert (
+        json.loads(empty.stdout)["content"][0]["text"]
+        == "Invalid arguments for create_note:\n- title: must not be empty"
+    )
+    created = mcpgen("call", spec, "create_note", '{"title": "Milk", "remark": "", "tag": ""}')
+    assert json.loads(created.stdout)["structuredContent"] == {"id": 1, "title": "Milk", "remark": "", "tag": ""}
+    cleared = mcpgen("call", spec, "update_note", '{"id": 1, "title": ""}')
+    assert "title: must not be empty" in cleared.stdout
+
+
 def test_call_rejects_arguments_that_are_not_json(tmp_path: Path) -> None:
     run = mcpgen("call", str(KANBAN), "get_task", "{id: 1", env={"KANBAN_DB": str(tmp_path / "k.db")})
     assert run.returncode == 2
@@ -67,3 +99,46 @@ def test_an_incompatible_storage_change_stops_start_up(tmp_path: Path) -> None:
 
 def _tools() -> str:
     return "tools:\n  add_note: {action: create, model: note, description: Use this to add a note.}\n"
+
+
+def test_init_writes_a_starter_that_validates_lints_clean_and_serves(tmp_path: Path) -> None:
+    for name in ("todo", "field-notes"):
+        spec = tmp_path / name / f"{name}.yaml"
+        made = mcpgen("init", name, "-o", str(spec))
+        assert made.returncode == 0, made.stderr
+        assert f"mcpgen validate {spec}" in made.stdout
+        assert f"mcpgen lint {spec}" in made.stdout
+        assert spec.read_text().startswith("# yaml-language-server: $schema=mcpgen.schema.json\n")
+        assert json.loads((spec.parent / "mcpgen.schema.json").read_text())["title"]
+        assert mcpgen("validate", str(spec)).stdout == f"{spec}: valid (1 model, 6 tools)\n"
+        linted = mcpgen("lint", str(spec))
+        assert (linted.returncode, linted.stdout) == (0, f"{spec}: clean (6 tools, 14 rules)\n")
+        created = mcpgen("call", str(spec), "create_item", '{"title": "Renew the passport"}')
+        assert json.loads(created.stdout)["content"][0]["text"] == 'Created item 1 "Renew the passport".'
+        assert (spec.parent / "data" / f"{name}.db").exists()
+
+    again = mcpgen("init", "todo", "-o", str(tmp_path / "todo" / "todo.yaml"))
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+    assert "--force" in again.stderr
+    assert "cannot name a connector" in mcpgen("init", "My Notes", "-o", str(tmp_path / "x.yaml")).stderr
+
+
+def test_call_changes_an_existing_database_only_with_yes(tmp_path: Path) -> None:
+    spec = tmp_path / "notes.yaml"
+    spec.write_text(NOTES)
+    created = mcpgen("call", str(spec), "create_note", '{"title": "Milk", "remark": ""}')
+    assert created.returncode == 0, created.stderr
+    assert "storage: created table note" in created.stderr  # a new database needs no --yes
+    shelf = "      shelf: {type: string, description: Where it is kept.}\n"
+    spec.write_text(NOTES.replace("      tag:", shelf + "      tag:"))
+    refused = mcpgen("call", str(spec), "update_note", '{"id": 1, "title": "Oat milk"}')
+    assert refused.returncode == 1
+    assert "added column note.shelf" in refused.stderr
+    assert "--yes" in refused.stderr
+    assert refused.stdout == ""
+    widened = mcpgen("call", str(spec), "create_note", '{"title": "Eggs", "remark": "", "shelf": "top"}', "--yes")
+    assert widened.returncode == 0, widened.stderr
+    assert "storage: added column note.shelf" in widened.stderr
+    assert "call create_note: ok in " in widened.stderr
+    assert json.loads(widened.stdout)["structuredContent"]["shelf"] == "top"

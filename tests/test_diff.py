@@ -53,7 +53,16 @@ def test_a_new_required_parameter_is_breaking() -> None:
     assert only(changes, "create_task.inputSchema.properties.estimate").message == "new required parameter"
     # the same field is only an optional filter-free addition to update_task, and a new output field
     assert only(changes, "update_task.inputSchema.properties.estimate").kind == "behavioural"
-    assert only(changes, "get_task.outputSchema").message == "output shape changed"
+    assert only(changes, "get_task.outputSchema.properties.estimate").message == "field added"
+
+
+def test_an_output_schema_change_names_the_field_and_the_keyword() -> None:
+    longer = compare(kanban_view(), edited("max_length: 200", "max_length: 300"))
+    change = only(longer, "get_task.outputSchema.properties.title.maxLength")
+    assert (change.kind, change.message) == ("behavioural", "200 → 300")
+    reworded = compare(kanban_view(), edited("A short summary of the work", "A summary of the work"))
+    change = only(reworded, "get_task.outputSchema.properties.title.description")
+    assert (change.kind, change.message) == ("cosmetic", "reworded")
 
 
 def test_an_annotation_change_is_behavioural_and_says_what_it_changes() -> None:

@@ -39,7 +39,7 @@ class CreateKind(RecordKind):
         fields = {name: bound.model.fields[name] for name in settable_fields(action.fields, action.model)}
         properties = {}
         for name, field in fields.items():
-            properties[name] = value_schema(field)
+            properties[name] = value_schema(field, written=True)
             if field.default is not None:
                 properties[name]["default"] = field.default
         return closed(properties, [name for name, field in fields.items() if field.required and field.default is None])

@@ -86,7 +86,7 @@ class DeclaredKind(Kind):
         """The declared parameters; required ones required."""
         declared = parameters(tool)
         required = [name for name, spec in declared.items() if spec.required and spec.default is None]
-        return closed({name: value_schema(spec) for name, spec in declared.items()}, required)
+        return closed({name: value_schema(spec, written=True) for name, spec in declared.items()}, required)
 
     @abstractmethod
     def output_schema(self, tool: ToolSpec) -> dict[str, Any] | None:

@@ -68,9 +68,10 @@ class ChatGPTSearchKind(RecordKind):
         return closed({"query": query}, ["query"])
 
     def output_schema(self, bound: Bound) -> dict[str, Any]:
-        """`{results: [{id, title, url}]}`."""
+        """`{results: [{id, title, url}], more}`."""
         result = document_schema({"id": ID, "title": TITLE, "url": URL})
-        return document_schema({"results": {"type": "array", "items": result}})
+        more = {"type": "boolean", "description": "Whether more records match than the results hold."}
+        return document_schema({"results": {"type": "array", "items": result}, "more": more})
 
 
 class FetchKind(RecordKind):

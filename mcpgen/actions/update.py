@@ -34,7 +34,9 @@ class UpdateKind(RecordKind):
         properties = {bound.id_field: id_parameter(bound)}
         names = settable(action.fields, action.model)
         for name in names:
-            properties[name] = value_schema(bound.model.fields[name], nullable=not action.model.fields[name].always_set)
+            properties[name] = value_schema(
+                bound.model.fields[name], nullable=not action.model.fields[name].always_set, written=True
+            )
         # With one changeable field, leaving it out can only fail ("nothing to change"): require it.
         return closed(properties, [bound.id_field, *names] if len(names) == 1 else [bound.id_field])
 

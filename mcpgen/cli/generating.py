@@ -1,4 +1,4 @@
-"""`mcpgen generate`: a standalone project that serves the spec without mcpgen."""
+"""The verbs that write files: `mcpgen init` (a starter spec) and `generate` (a standalone project)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,30 @@ from mcpgen.cli.common import count
 
 
 def add(verbs: Any) -> None:
-    """Generate."""
+    """The verbs init and generate."""
+    init = verbs.add_parser("init", help="write a commented starter spec that validates and lints clean")
+    init.add_argument("name", nargs="?", default="my_connector", help="the connector's name (default my_connector)")
+    init.add_argument("-o", "--output", type=Path, help="the spec file to write (default NAME.yaml)")
+    init.add_argument("--force", action="store_true", help="overwrite the spec file if it exists")
+    init.set_defaults(run=_init)
+
     generate = verbs.add_parser("generate", help="write a standalone project that serves the spec without mcpgen")
     generate.add_argument("spec", type=Path)
     generate.add_argument("-o", "--output", type=Path, help="the project folder (default generated/<name>/)")
     generate.add_argument("--force", action="store_true", help="write even where files mcpgen did not write exist")
     generate.set_defaults(run=_generate)
+
+
+def _init(options: argparse.Namespace) -> int:
+    from mcpgen.starter import write_starter
+
+    spec = options.output or Path(f"{options.name}.yaml")
+    write_starter(options.name, spec, force=options.force)
+    print(f"{spec}: a starter spec for {options.name} (one model, six tools). Next:")
+    print(f"  mcpgen validate {spec}       # every problem, with its line")
+    print(f"  mcpgen serve {spec} --reload # serves it at http://127.0.0.1:8000/mcp; edits apply on save")
+    print(f"  mcpgen lint {spec}           # what to improve in what the model reads")
+    return 0
 
 
 def _generate(options: argparse.Namespace) -> int:

@@ -23,6 +23,9 @@ def add(verbs: Any) -> None:
     serve.add_argument("spec", type=Path)
     add_arguments(serve, port=8000, public_url=os.environ.get("MCPGEN_PUBLIC_URL"))
     serve.add_argument("--reload", action="store_true", help="watch the spec and serve each valid edit at once")
+    serve.add_argument(  # also after the verb; SUPPRESS keeps `mcpgen --debug serve` working
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="log each call's arguments too"
+    )
     serve.set_defaults(run=_serve)
 
     preview = verbs.add_parser("preview", help="serve a local page that hosts the spec's widgets as ChatGPT does")
@@ -37,6 +40,9 @@ def add(verbs: Any) -> None:
     call.add_argument("arguments", nargs="?", default="{}", help="the arguments as a JSON object")
     call.add_argument(
         "--as", dest="subject", metavar="SUBJECT", help="call as this signed-in user (whose records it sees)"
+    )
+    call.add_argument(
+        "--yes", action="store_true", help="make the storage changes an edited spec asks of an existing database"
     )
     call.set_defaults(run=_call)
 
@@ -95,6 +101,17 @@ def _again(options: argparse.Namespace) -> str:
     return command + (" --reload" if options.reload else "")
 
 
+def _refuse_changes(changes: list[str]) -> None:
+    """A running server may share the database: `call` changes it only when asked to (--yes)."""
+    from mcpgen.errors import StorageError
+
+    listed = "\n".join(f"  {change}" for change in changes)
+    raise StorageError(
+        f"the spec asks for storage changes to an existing database, which a running server may share:\n{listed}\n"
+        "Nothing was changed. Run again with --yes to make them (or start mcpgen serve, which makes them)."
+    )
+
+
 def _preview(options: argparse.Namespace) -> int:
     import uvicorn
 
@@ -116,7 +133,7 @@ def _preview(options: argparse.Namespace) -> int:
 def _call(options: argparse.Namespace) -> int:
     from mcpgen.dev.live import LiveServer
     from mcpgen.errors import UsageError
-    from mcpgen.runtime.auth import Identity
+    from mcpgen.runtime.auth import LOCAL, Identity
     from mcpgen.spec import load_spec
 
     try:
@@ -126,12 +143,13 @@ def _call(options: argparse.Namespace) -> int:
     if not isinstance(arguments, dict):
         raise UsageError("the arguments must be a JSON object")
     server = LiveServer(load_spec(options.spec))
+    if not options.yes:
+        server.confirm = _refuse_changes
 
     async def run() -> Any:
         async with server.running():
-            if options.subject is None:
-                return await server.call(options.tool, arguments)
-            return await server.call(options.tool, arguments, Identity(subject=options.subject, local=True))
+            identity = LOCAL if options.subject is None else Identity(subject=options.subject, local=True)
+            return await server.call(options.tool, arguments, identity, client=("mcpgen call", __version__))
 
     outcome = anyio.run(run)
     print(json.dumps(outcome.as_json(), indent=2, ensure_ascii=False))

@@ -91,11 +91,7 @@ def _tool(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
             changes.append(Change("cosmetic", f"{name}.{key}", "reworded", a.get(key), b.get(key)))
     changes += _annotations(name, a.get("annotations") or {}, b.get("annotations") or {})
     changes += _input(f"{name}.inputSchema", a.get("inputSchema") or {}, b.get("inputSchema") or {})
-    if a.get("outputSchema") != b.get("outputSchema"):
-        only_wording = _strip(a.get("outputSchema")) == _strip(b.get("outputSchema"))
-        kind: Kind = "cosmetic" if only_wording else "behavioural"
-        message = "field descriptions reworded" if only_wording else "output shape changed"
-        changes.append(Change(kind, f"{name}.outputSchema", message, a.get("outputSchema"), b.get("outputSchema")))
+    changes += _output(f"{name}.outputSchema", a.get("outputSchema"), b.get("outputSchema"))
     changes += _meta(name, a.get("_meta") or {}, b.get("_meta") or {})
     known = {"name", "title", "description", "annotations", "inputSchema", "outputSchema", "_meta"}
     return changes + _other_keys(name, a, b, known)
@@ -224,13 +220,30 @@ def _resources(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[Change]
     return changes
 
 
-def _strip(schema: Any) -> Any:
-    """A schema without its wording, to tell a reworded schema from a reshaped one."""
-    if isinstance(schema, dict):
-        return {k: _strip(v) for k, v in schema.items() if k not in _WORDING}
-    if isinstance(schema, list):
-        return [_strip(v) for v in schema]
-    return schema
+def _output(path: str, a: Any, b: Any, *, named: bool = False) -> list[Change]:
+    """Each keyword that changed inside an output schema, and each field added or removed.
+
+    A reworded keyword is cosmetic, any other change behavioural (what the model and a widget read is shaped
+    differently). `named`: the keys of `a` and `b` are field names (under `properties`), not keywords.
+    """
+    if a == b:
+        return []
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return [Change("behavioural", path, f"{_shown(a)} → {_shown(b)}", a, b)]
+    changes = []
+    for key in sorted(a.keys() | b.keys()):
+        before, after, at = a.get(key), b.get(key), f"{path}.{key}"
+        if before == after:
+            continue
+        if named and (before is None or after is None):
+            changes.append(
+                Change("behavioural", at, "field added" if before is None else "field removed", before, after)
+            )
+        elif not named and key in _WORDING:
+            changes.append(Change("cosmetic", at, "reworded", before, after))
+        else:
+            changes += _output(at, before, after, named=not named and key in ("properties", "$defs"))
+    return changes
 
 
 def _shown(value: Any) -> str:

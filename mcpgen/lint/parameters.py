@@ -7,28 +7,48 @@ from collections.abc import Iterator
 from typing import Any
 
 from mcpgen.lint.base import Context, Hit
+from mcpgen.runtime.words import listed
+from mcpgen.spec.loader import Path
 
 
-def _parameters(ctx: Context) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _parameters(ctx: Context, rule: str) -> Iterator[tuple[list[str], str, dict[str, Any], tuple[Path, bool]]]:
+    """Each advertised parameter once per place in the spec it comes from, with the tools that take it.
+
+    A model field that several tools take is one finding naming them all, less the tools that silence `rule`.
+    """
+    sources: dict[tuple[Path, bool, str], list[str]] = {}
+    schemas: dict[tuple[Path, bool, str], dict[str, Any]] = {}
     for tool in ctx.tools:
+        settings = ctx.spec.tools[tool].lint
+        if settings and rule in settings.ignore:
+            continue
         for parameter, schema in ctx.schema(tool).get("properties", {}).items():
-            yield tool, parameter, schema
+            path, key = ctx.parameter_source(tool, parameter)
+            source = (path, key, parameter)
+            sources.setdefault(source, []).append(tool)
+            schemas.setdefault(source, schema)  # the same field's description and values in each tool
+    for source, tools in sources.items():
+        path, key, parameter = source
+        yield tools, parameter, schemas[source], (path, key)
+
+
+def _hit(tools: list[str], source: tuple[Path, bool], message: str, fix: str) -> Hit:
+    """One finding about a parameter as these tools take it; `{tools}` in `message` names them."""
+    path, key = source
+    named = listed(f"'{tool}'" for tool in tools)
+    return Hit(path, message.format(tools=named), fix, tools[0] if len(tools) == 1 else None, key)
 
 
 def parameter_description(ctx: Context) -> Iterator[Hit]:
     """Parameters without a description."""
-    for tool, parameter, schema in _parameters(ctx):
+    for tools, parameter, schema, source in _parameters(ctx, "parameter-description"):
         if not str(schema.get("description") or "").strip():
-            path, key = ctx.parameter_source(tool, parameter)
-            yield Hit(
-                path,
-                f"parameter '{parameter}' of '{tool}' has no description",
+            fix = (
                 "add description: … to the parameter"
-                if ctx.spec.tools[tool].model is None
-                else f"add a description to the field, or parameters: {{{parameter}: …}} to the tool",
-                tool,
-                key,
+                if ctx.spec.tools[tools[0]].model is None
+                else f"add a description to the field, or parameters: {{{parameter}: …}} to the tool"
             )
+            yield _hit(tools, source, f"parameter '{parameter}' of {{tools}} has no description", fix)
 
 
 def mentions(text: str, value: str) -> bool:
@@ -39,18 +59,12 @@ def mentions(text: str, value: str) -> bool:
 
 def enum_explained(ctx: Context) -> Iterator[Hit]:
     """Enum parameters whose description does not explain their values."""
-    for tool, parameter, schema in _parameters(ctx):
-        listed = schema.get("enum") or schema.get("items", {}).get("enum") or []  # a value, or a list of them (_in)
-        values = [value for value in listed if isinstance(value, str)]
+    for tools, parameter, schema, source in _parameters(ctx, "enum-explained"):
+        listed_values = schema.get("enum") or schema.get("items", {}).get("enum") or []  # a value or a list (_in)
+        values = [value for value in listed_values if isinstance(value, str)]
         description = str(schema.get("description") or "")
         missing = [value for value in values if not mentions(description, value)]
         if description.strip() and missing:  # no description at all: parameter-description says so
-            path, key = ctx.parameter_source(tool, parameter)
-            shown = ", ".join(missing)
-            yield Hit(
-                path,
-                f"the description of parameter '{parameter}' of '{tool}' does not explain {shown}",
-                "name each value and what it means, e.g. 'todo (not started), done (finished)'",
-                tool,
-                key,
-            )
+            fix = "name each value and what it means, e.g. 'todo (not started), done (finished)'"
+            message = f"the description of parameter '{parameter}' of {{tools}} does not explain {', '.join(missing)}"
+            yield _hit(tools, source, message, fix)

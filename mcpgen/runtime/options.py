@@ -6,7 +6,7 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser, *, port: int, public_url: str | None) -> None:
-    """--host, --port, --transport, --allowed-host, --public-url and --allow-origin."""
+    """--host, --port, --transport, --allowed-host, --public-url, --allow-origin and --log-format."""
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=port, help=f"port to listen on (default {port})")
     parser.add_argument("--transport", choices=["http", "stdio"], default="http")
@@ -29,4 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser, *, port: int, public_url: str
         default=[],
         metavar="ORIGIN",
         help="a further browser origin allowed by CORS (MCP Inspector's web UI always is)",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="log lines as text (default) or as one JSON object a line; each tool call gets one",
     )

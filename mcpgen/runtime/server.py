@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,8 +16,10 @@ from .actions.base import Caller
 from .auth import LOCAL, Authenticator, Identity, refusal
 from .changes import Changes
 from .errors import ToolError
+from .logs import called
 from .model import ANONYMOUS_OWNER, LOCAL_OWNER
-from .storage.base import Store
+from .storage.base import Confirm, Store
+from .telemetry import Telemetry
 from .tool import Connector
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ class Outcome:
     structured: dict[str, Any] | None = None
     error: bool = False
     meta: dict[str, Any] | None = field(default=None, compare=False)
+    status: str = field(default="ok", compare=False)  # for the call's log line: ok, tool error, refused, internal…
 
     def as_json(self) -> dict[str, Any]:
         """The CallToolResult as it goes over the wire."""
@@ -44,9 +48,9 @@ class Outcome:
         return result
 
 
-def failure(text: str) -> Outcome:
+def failure(text: str, status: str = "tool error") -> Outcome:
     """A tool error the model can read and act on."""
-    return Outcome(text, error=True)
+    return Outcome(text, error=True, status=status)
 
 
 class Server:
@@ -65,6 +69,8 @@ class Server:
         self._retired: list[Store] = []  # stores replaced while serving, closed when serving ends
         self._mcp: SDKServer[Any] | None = None
         self.changes = Changes()  # the HTTP streams that hear of tool list changes
+        self.confirm: Confirm | None = None  # shown the storage changes that opening the store would make
+        self.telemetry: Telemetry | None = None  # spans and metrics, when OpenTelemetry is on
 
     @property
     def mcp(self) -> SDKServer[Any]:
@@ -84,7 +90,7 @@ class Server:
         """Keeps the store open while any transport (or caller) uses the server."""
         async with self._lock:
             if self._users == 0:
-                await self.store.open()
+                await self.store.open(self.confirm)
             self._users += 1
         try:
             yield
@@ -106,8 +112,32 @@ class Server:
     async def stopping(self) -> None:
         """Called once when the last user stops, before the store closes (for what wraps the server)."""
 
-    async def call(self, name: str, arguments: dict[str, Any] | None, identity: Identity = LOCAL) -> Outcome:
-        """Runs one tool in one transaction; every failure comes back as an error Outcome, never raised."""
+    async def call(
+        self,
+        name: str,
+        arguments: dict[str, Any] | None,
+        identity: Identity = LOCAL,
+        *,
+        client: tuple[str, str] | None = None,
+        protocol: str = "",
+    ) -> Outcome:
+        """Runs one tool in one transaction; every failure comes back as an error Outcome, never raised.
+
+        Each call is logged: the tool, its outcome, how long it took, and the `client` and `protocol` that made it.
+        """
+        started = time.perf_counter()
+        if self.telemetry is None:
+            outcome = await self._call(name, arguments, identity)
+        else:
+            with self.telemetry.tool_call(name) as finished:
+                outcome = await self._call(name, arguments, identity)
+                finished(outcome.status)
+        called(
+            name, outcome.status, time.perf_counter() - started, client=client, protocol=protocol, arguments=arguments
+        )
+        return outcome
+
+    async def _call(self, name: str, arguments: dict[str, Any] | None, identity: Identity) -> Outcome:
         connector, store = self.connector, self.store  # one consistent view for the whole call
         tool = connector.tools.get(name)
         if tool is None:
@@ -136,7 +166,8 @@ class Server:
         except Exception:
             reference = uuid.uuid4().hex[:8]
             log.exception("tool %s failed (ref %s)", name, reference)
-            return failure(f"{name} failed because of an internal error (ref {reference}); it was logged.")
+            text = f"{name} failed because of an internal error (ref {reference}); it was logged."
+            return failure(text, f"internal error (ref {reference})")
 
     def owner(self, identity: Identity) -> str:
         """Whose records a caller works on: a signed-in caller's own; the one local owner's without OAuth.
@@ -162,4 +193,4 @@ class Server:
         error = "invalid_token" if identity.problem else "insufficient_scope"
         text = f"{tool} needs authorization: {message}. Ask the user to connect their account."
         challenge = self.authenticator.challenge(error, message, scopes)
-        return Outcome(text, error=True, meta={"mcp/www_authenticate": [challenge]})
+        return Outcome(text, error=True, meta={"mcp/www_authenticate": [challenge]}, status="refused")

@@ -21,6 +21,7 @@ from .jsonrpc import JSON, Headers, RpcError
 from .protocol import CLIENT_INFO, LEGACY, MODERN, SERVER_INFO, Caller, Protocol, invalid_params
 from .server import Server
 from .sessions import Session, Sessions
+from .telemetry import trace_headers
 
 KEEPALIVE = 15.0  # seconds between comments on an idle stream, so proxies keep it open
 PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion"
@@ -96,7 +97,8 @@ class Streamable:
             )
             await send({"type": "http.response.body", "body": b""})
             return
-        caller = Caller(session.protocol, (session.client, session.client_version), self._identity(scope))
+        trace = trace_headers(scope) if self.server.telemetry else None
+        caller = Caller(session.protocol, (session.client, session.client_version), self._identity(scope), trace)
         answer = await self._answer(message, caller)
         await jsonrpc.reply(send, 200, answer, tag)
 
@@ -212,7 +214,7 @@ class Streamable:
             return
         info = envelope.get(CLIENT_INFO)
         client = (str(info.get("name", "")), str(info.get("version", ""))) if isinstance(info, dict) else None
-        caller = Caller(MODERN, client, self._identity(scope))
+        caller = Caller(MODERN, client, self._identity(scope), trace_headers(scope) if self.server.telemetry else None)
         if message["method"] == "subscriptions/listen":
             await self._listen(message, headers, receive, send)
             return

@@ -31,6 +31,8 @@ class Positions:
     reported: set[Path] = field(default_factory=set)
     # Text values as written, before their ${VAR}s were resolved (only those that had one).
     written: dict[Path, str] = field(default_factory=dict)
+    # Mappings written in `{...}`, where a comma or ': ' in unquoted text ends the text.
+    flow: set[Path] = field(default_factory=set)
 
     def at(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of `path` (its key when asked), else of its nearest located ancestor."""
@@ -118,6 +120,9 @@ def _syntax_problem(exc: yaml.YAMLError, file: str, text: str) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem, context = exc.problem or "", exc.context or ""
     hint = next((hint for clue, hint in _SYNTAX_HINTS.items() if clue in problem), "")
+    same_line = exc.context_mark is not None and exc.context_mark.line + 1 == line
+    if problem.endswith("but got ':'") and same_line:  # {description: Use this: …}
+        hint = "in {...}, put text that contains ': ' in quotes"
     if problem.startswith("expected <block end>"):
         problem = "this line is indented differently from the lines above it"
         hint = "line up the keys of one mapping, and the items of one list, using spaces"
@@ -165,6 +170,8 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         written = {id(key) for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"}
+        if node.flow_style:
+            self.positions.flow.add(path)
         try:
             self.constructor.flatten_mapping(node)  # resolves `<<:` merge keys
         except yaml.YAMLError as exc:

@@ -6,6 +6,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -66,7 +67,18 @@ def shape_problems(errors: list[ErrorDetails], data: Any, positions: Positions) 
             misspelt.add((*path[:-1], guess))
     for path, is_key, error in located:
         if not (error["type"] == "missing" and path in misspelt):
-            yield _shape_problem(path, is_key, error, positions)
+            problem = _shape_problem(path, is_key, error, positions)
+            yield replace(problem, hint=QUOTE_IN_FLOW) if _split_text(path, error, positions) else problem
+
+
+QUOTE_IN_FLOW = "in {...}, a comma or ': ' ends unquoted text: put the text in quotes"
+
+
+def _split_text(path: Path, error: ErrorDetails, positions: Positions) -> bool:
+    """Whether the problem looks like unquoted text cut short in a `{...}` mapping: a key with a space, or no value."""
+    if not path or path[:-1] not in positions.flow:
+        return False
+    return (error["type"] == "extra_forbidden" and " " in str(path[-1])) or error["input"] is None
 
 
 def _locate(loc: tuple[str | int, ...], data: Any) -> tuple[Path, bool]:

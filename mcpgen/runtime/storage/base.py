@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -146,13 +146,20 @@ class Transaction(Protocol):
         ...
 
 
+Confirm = Callable[[list[str]], None]  # sees the changes to a database that already held tables; raising refuses
+
+
 class Store(Protocol):
     """A backend's connection to its data; one per server."""
 
     models: Mapping[str, Model]
 
-    async def open(self) -> None:
-        """Creates missing tables and adds new nullable fields; StorageError on incompatible changes."""
+    async def open(self, confirm: Confirm | None = None) -> None:
+        """Creates missing tables and adds new nullable fields; StorageError on incompatible changes.
+
+        `confirm` is shown what would change in a database that already held tables, before anything is committed;
+        when it raises, nothing changes.
+        """
         ...
 
     async def migrate(self, models: Mapping[str, Model]) -> None:

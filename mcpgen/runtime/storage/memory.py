@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import ConstraintError, StorageError, ToolError
 from ..filters import Condition, matches
 from ..model import LOCAL_OWNER, OWNER, Model, Record
-from .base import STORAGE_CLASS, WORD, Query, TextQuery, refusal
+from .base import STORAGE_CLASS, WORD, Confirm, Query, TextQuery, refusal
 from .statements import Rows
 
 
@@ -24,8 +24,8 @@ class MemoryStore:
         self._next: dict[str, int] = dict.fromkeys(models, 1)
         self._lock = asyncio.Lock()
 
-    async def open(self) -> None:
-        """Nothing to open."""
+    async def open(self, confirm: Confirm | None = None) -> None:
+        """Nothing to open: each start holds no records, so there is nothing to confirm."""
 
     async def migrate(self, models: Mapping[str, Model]) -> None:
         """Adopts changed models, with the rules of the other backends; on StorageError nothing changes."""

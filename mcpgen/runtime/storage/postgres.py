@@ -18,7 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from ..errors import ConstraintError, StorageError, ToolError
 from ..model import LOCAL_OWNER, Model, Record
-from .base import TextQuery
+from .base import Confirm, TextQuery
 from .postgres_schema import document, migrate_schema, report, searched
 from .sql import SQLTransaction, Table, index_name, quote, tables
 from .statements import Rows, pyformat
@@ -38,12 +38,12 @@ class PostgresStore:
         self.max_connections = max_connections
         self._pool: AsyncConnectionPool[AsyncConnection[Any]] | None = None
 
-    async def open(self) -> None:
+    async def open(self, confirm: Confirm | None = None) -> None:
         """Connects and migrates the tables to the models (migrate_schema); StorageError with the reason if not."""
         try:  # one connection first: a wrong URL or an incompatible schema fails at once, with its reason
             async with await AsyncConnection.connect(self.url, autocommit=True, connect_timeout=10) as db:
                 await self._configure(db)
-                changes = await migrate_schema(db, self.schema, self.models)
+                changes = await migrate_schema(db, self.schema, self.models, confirm)
         except PostgresError as exc:
             raise StorageError(f"PostgreSQL at {_safe(self.url)}: {exc}") from exc
         pool: AsyncConnectionPool[AsyncConnection[Any]] = AsyncConnectionPool(

@@ -15,7 +15,7 @@ from psycopg import AsyncConnection
 
 from ..errors import StorageError
 from ..model import OWNER, Model
-from .base import refusal
+from .base import Confirm, refusal
 from .sql import Dialect, index_name, quote, references
 
 log = logging.getLogger(__name__)
@@ -82,14 +82,19 @@ class Reference(NamedTuple):
 Shape = TypeVar("Shape", Index, Reference)
 
 
-async def migrate_schema(db: AsyncConnection[Any], schema: str, models: Mapping[str, Model]) -> list[str]:
+async def migrate_schema(
+    db: AsyncConnection[Any], schema: str, models: Mapping[str, Model], confirm: Confirm | None = None
+) -> list[str]:
     """Renames, creates and widens tables, then brings keys, references and search columns in line; what changed.
 
-    Refuses, with every reason at once, what it cannot do; then it changes nothing.
+    Refuses, with every reason at once, what it cannot do; then it changes nothing. So it does when `confirm`
+    (asked only when the schema held tables before) raises.
     """
     changes: list[str] = []
     async with db.transaction():
         await db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"mcpgen:{schema}"])  # one replica at a time
+        held = await db.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = %s LIMIT 1", [schema])
+        held_tables = await held.fetchone() is not None
         await db.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema)}")
         refusals: list[str] = []
         for model, spec in models.items():
@@ -101,6 +106,8 @@ async def migrate_schema(db: AsyncConnection[Any], schema: str, models: Mapping[
                 refusals += await _references(db, schema, model, models, changes)
         if refusals:
             raise StorageError("incompatible schema change:\n" + "\n".join(refusals))
+        if confirm is not None and held_tables and changes:
+            confirm(changes)
     return changes
 
 

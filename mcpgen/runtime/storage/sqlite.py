@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ConstraintError, StorageError, ToolError
 from ..model import LOCAL_OWNER, OWNER, Model, Record
-from .base import STORAGE_CLASS, TextQuery, refusal
+from .base import STORAGE_CLASS, Confirm, TextQuery, refusal
 from .sql import Dialect, SQLTransaction, Table, index_name, quote, tables
 from .statements import Rows
 
@@ -35,7 +35,7 @@ class SQLiteStore:
         self._db: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()  # only for bodies that await something else: SQLite itself never waits
 
-    async def open(self) -> None:
+    async def open(self, confirm: Confirm | None = None) -> None:
         """Creates the file and missing tables, adds new nullable columns; StorageError on incompatible changes."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +47,7 @@ class SQLiteStore:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA busy_timeout=5000")
-            changes = _migrate(db, self.models)
+            changes = _migrate(db, self.models, confirm)
         except sqlite3.Error as exc:
             db.close()
             raise StorageError(f"SQLite cannot use {self.path}: {exc}") from exc
@@ -158,15 +158,17 @@ def search_table(model: str) -> str:
     return f"{model}__search"
 
 
-def _migrate(db: sqlite3.Connection, models: Mapping[str, Model]) -> list[str]:
+def _migrate(db: sqlite3.Connection, models: Mapping[str, Model], confirm: Confirm | None = None) -> list[str]:
     """Renames, creates and widens tables, keys and search indexes; returns what it changed.
 
-    Refuses, naming every field, what it cannot do; then it changes nothing.
+    Refuses, naming every field, what it cannot do; then it changes nothing. So it does when `confirm` (asked only
+    when the file held tables before) raises.
     """
     refusals: list[str] = []
     changes: list[str] = []
     db.execute("BEGIN IMMEDIATE")
     try:
+        held_tables = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone() is not None
         for model, spec in models.items():
             columns = _columns(db, model)
             if spec.renamed_from and _columns(db, spec.renamed_from):
@@ -190,6 +192,8 @@ def _migrate(db: sqlite3.Connection, models: Mapping[str, Model]) -> list[str]:
         dangling = db.execute("PRAGMA foreign_key_check").fetchall()
         if dangling:
             raise StorageError("incompatible schema change:\n" + _dangling(dangling))
+        if confirm is not None and held_tables and changes:
+            confirm(changes)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import logging
 import os
 import re
 import socket
@@ -20,10 +19,12 @@ from .auth import Authenticator
 from .env import expand
 from .errors import McpgenError, UsageError
 from .http import Background, http_app, public_host, public_mcp_url
+from .logs import configure
 from .options import add_arguments
 from .server import Server
 from .sessions import Sessions
 from .storage.base import Store
+from .telemetry import from_environment
 from .tool import Connector
 
 
@@ -38,8 +39,25 @@ def serve(
 
     Before HTTP serving starts, the store is opened once (an incompatible schema stops start-up with its reason)
     and callers' tokens are set up; then `banner()` is printed. Session ids are signed with the key in the
-    environment variable `session_key`, which every replica behind one load balancer must share.
+    environment variable `session_key`, which every replica behind one load balancer must share. Logs go to
+    stderr in `options.log_format`, at DEBUG level (argument values included) when `options.debug`.
     """
+    configure(options.log_format, debug=options.debug)
+    server.telemetry = from_environment(server.connector.name)
+    try:
+        _serve(server, options, banner, background, session_key)
+    finally:
+        if server.telemetry is not None:
+            server.telemetry.shutdown()
+
+
+def _serve(
+    server: Server,
+    options: argparse.Namespace,
+    banner: Callable[[], str],
+    background: Background | None,
+    session_key: str,
+) -> None:
     if options.transport == "stdio":
         anyio.run(serve_stdio, server, background)
         return
@@ -63,7 +81,13 @@ def serve(
     app = http_app(server, hosts, options.allow_origin, background, Sessions(key))
     gc.freeze()  # what start-up made lives as long as the server: the collector need not look at it again
     config = uvicorn.Config(
-        app, host=options.host, port=options.port, log_level="info", access_log=False, timeout_graceful_shutdown=3
+        app,
+        host=options.host,
+        port=options.port,
+        log_config=None,  # uvicorn's lines go through the handler configure() set, in the same format
+        log_level="debug" if options.debug else "info",
+        access_log=False,
+        timeout_graceful_shutdown=3,
     )
     _Uvicorn(config, server).run()
 
@@ -80,6 +104,12 @@ class _Uvicorn(uvicorn.Server):
         """Serves, remembering the loop that the signal handler hands the streams' end to."""
         self.loop = asyncio.get_running_loop()
         await super().serve(sockets)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Stops serving, then sends the telemetry still buffered (uvicorn ends the process by the signal next)."""
+        await super().shutdown(sockets)
+        if self.served.telemetry is not None:
+            self.served.telemetry.shutdown()
 
     def handle_exit(self, sig: int, frame: Any) -> None:
         """Stops serving: streams end now, then uvicorn waits for the requests in flight."""
@@ -129,8 +159,8 @@ def main(
     add_arguments(parser, port=int(os.environ.get("PORT", "8000")), public_url=os.environ.get("PUBLIC_URL"))
     if database is not None:
         parser.add_argument("--database", help=f"{what} (default {database})")
+    parser.add_argument("--debug", action="store_true", help="log at DEBUG level, each call's arguments included")
     options = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     try:
         server = Server(connector, open_store(getattr(options, "database", None) or _resolved(database or "", what)))
 

@@ -49,6 +49,7 @@ class Caller:
     protocol: str
     client: tuple[str, str] | None
     identity: Identity
+    trace: dict[str, str] | None = None  # W3C trace context headers, when telemetry is on
 
 
 class Protocol:
@@ -97,6 +98,13 @@ class Protocol:
 
     async def answer(self, method: str, params: Any, caller: Caller) -> bytes:
         """The encoded result of one request; RpcError for the error answers (never anything else)."""
+        telemetry = self.server.telemetry
+        if telemetry is None:
+            return await self._guarded(method, params, caller)
+        with telemetry.request(method, params if isinstance(params, dict) else {}, caller.protocol, caller.trace or {}):
+            return await self._guarded(method, params, caller)
+
+    async def _guarded(self, method: str, params: Any, caller: Caller) -> bytes:
         try:
             return await self._answer(method, params, caller)
         except RpcError:
@@ -110,7 +118,7 @@ class Protocol:
             raise invalid_params()
         params, modern = params or {}, caller.protocol == MODERN
         if method == "tools/call":
-            return self._encoded(await self._call(params, caller.identity), "tools/call", modern)
+            return self._encoded(await self._call(params, caller), "tools/call", modern)
         if method == "tools/list":
             await self.server.listed(caller.client, caller.protocol)
             return self._list(method, modern)
@@ -124,11 +132,12 @@ class Protocol:
             return self._encoded(self._discover(), method, modern)
         raise not_found(method)
 
-    async def _call(self, params: dict[str, Any], identity: Identity) -> dict[str, Any]:
+    async def _call(self, params: dict[str, Any], caller: Caller) -> dict[str, Any]:
         name, arguments = params.get("name"), params.get("arguments")
         if not isinstance(name, str) or not isinstance(arguments, dict | None):
             raise invalid_params()
-        return (await self.server.call(name, arguments, identity)).as_json()
+        identity, client, protocol = caller.identity, caller.client, caller.protocol
+        return (await self.server.call(name, arguments, identity, client=client, protocol=protocol)).as_json()
 
     def _read(self, params: dict[str, Any]) -> dict[str, Any]:
         uri = params.get("uri")

@@ -72,7 +72,11 @@ def sdk_server(server: Server, listen: Any = None) -> SDKServer[Any]:
         if server.authenticator is not None and ctx.request is not None:  # the HTTP guard has checked the token
             user = ctx.request.scope.get("user")
             identity = user if isinstance(user, Identity) else ANONYMOUS
-        outcome = await server.call(params.name, params.arguments, identity)
+        info = ctx.session.client_params.client_info if ctx.session.client_params else None
+        client = (info.name, info.version) if info else None
+        outcome = await server.call(
+            params.name, params.arguments, identity, client=client, protocol=str(ctx.session.protocol_version or "")
+        )
         return types.CallToolResult.model_validate(outcome.as_json())
 
     async def list_resources(

@@ -48,15 +48,16 @@ class ChatGPTSearch(Document):
     idempotent = True
 
     async def run(self, tx: Transaction, args: dict[str, Any]) -> Result:
-        """`{results: [{id, title, url}]}`, best first."""
-        query = text_query(self.fields, args["query"], self.limit.default, 0)
+        """`{results: [{id, title, url}], more}`, best first; `more` when matches beyond limit.default were left out."""
+        query = text_query(self.fields, args["query"], self.limit.default + 1, 0)
         records = await tx.search(self.model.name, query)
         model = self.model
         return {
             "results": [
                 {"id": str(record[model.id]), "title": model.title(record), "url": self.link(record)}
-                for record in records
-            ]
+                for record in records[: self.limit.default]
+            ],
+            "more": len(records) > self.limit.default,
         }
 
 
