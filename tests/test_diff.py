@@ -158,3 +158,22 @@ def test_diff_exits_1_for_changes_and_2_for_a_spec_it_cannot_read(tmp_path: Path
     broken = mcpgen("diff", str(spec))
     assert broken.returncode == 2
     assert "unknown action 'remove'" in broken.stdout + broken.stderr
+
+
+def test_sql_and_python_tools_are_compared_like_the_others() -> None:
+    support = KANBAN.parent / "support.yaml"
+
+    def view(text: str) -> dict[str, Any]:
+        return client_view(compile_spec(parse_spec(text, str(support), env={})))
+
+    text = support.read_text()
+    overdue = "      overdue: {type: integer, required: true"
+    assert overdue in text
+    changes = compare(view(text), view(text.replace(overdue, overdue.replace("integer", "number"))))
+    path = "count_overdue_tickets.outputSchema.properties.rows.items.properties.overdue.type"
+    assert (only(changes, path).kind, only(changes, path).message) == ("behavioural", '"integer" → "number"')
+    longer = "        max_length: 500\n        description: Why it cannot wait"
+    assert longer in text
+    changes = compare(view(text), view(text.replace(longer, longer.replace("500", "50"))))
+    change = only(changes, "escalate_ticket.inputSchema.properties.reason.maxLength")
+    assert (change.kind, change.message) == ("breaking", "longest text narrowed from 500 to 50")

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from mcpgen import __version__
-from mcpgen.cli import checks, generating, refresh, serving
+from mcpgen.cli import checks, generating, importing, refresh, serving
 from mcpgen.errors import McpgenError, SpecError
 
 
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mcpgen {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     verbs = parser.add_subparsers(required=True, metavar="COMMAND")
-    for group in (checks, serving, generating, refresh):
+    for group in (checks, serving, generating, importing, refresh):
         group.add(verbs)
     return parser
 

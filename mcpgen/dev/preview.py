@@ -16,6 +16,7 @@ from starlette.routing import Route
 from mcpgen.dev.live import LiveServer
 
 HOST_PAGE = Path(__file__).parent / "preview.html"
+MIN_WIDTH, MAX_WIDTH = 240, 4000  # ?width=390 shows the conversation column as wide as a phone's screen
 
 
 def widget_tools(server: LiveServer) -> list[str]:
@@ -24,15 +25,20 @@ def widget_tools(server: LiveServer) -> list[str]:
 
 
 def preview_app(server: LiveServer) -> Starlette:
-    """The host page at /, the widget HTML at /widget/{tool}, and tool calls at /call, on the spec's own store."""
+    """The host page at / (?tool=, ?arguments=, ?width=), the widget at /widget/{tool}, calls on the store at /call."""
 
     async def page(request: Request) -> Response:
         tools = widget_tools(server)
         chosen = request.query_params.get("tool") or (tools[0] if tools else "")
         if chosen not in tools:
             return HTMLResponse(f"<p>No widget tool {chosen!r}; these have one: {', '.join(tools)}.</p>", 404)
+        width = request.query_params.get("width", "")
+        if width and not (width.isdigit() and MIN_WIDTH <= int(width) <= MAX_WIDTH):
+            return HTMLResponse(f"<p>width must be a whole number of pixels from {MIN_WIDTH} to {MAX_WIDTH}.</p>", 400)
         arguments = request.query_params.get("arguments", "{}")
-        settings = json.dumps({"tool": chosen, "arguments": json.loads(arguments), "tools": tools})
+        settings = json.dumps(
+            {"tool": chosen, "arguments": json.loads(arguments), "tools": tools, "width": int(width) if width else None}
+        )
         html = HOST_PAGE.read_text(encoding="utf-8").replace("/*SETTINGS*/{}", settings.replace("</", "<\\/"))
         return HTMLResponse(html)
 

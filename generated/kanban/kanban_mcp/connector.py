@@ -102,8 +102,8 @@ TOOLS = {
 RESOURCES = from_files(
     json.loads((HERE / "resources.json").read_text(encoding="utf-8")),
     {
-        "ui://widget/board-7b7c5ae98e0c.html": "widgets/board.html",
-        "ui://widget/board-7b7c5ae98e0c.skybridge.html": "widgets/board.html",
+        "ui://widget/board-dadabdee2ebf.html": "widgets/board.html",
+        "ui://widget/board-dadabdee2ebf.skybridge.html": "widgets/board.html",
     },
     HERE,
 )

@@ -1,0 +1,1 @@
+"""Specs made from descriptions of existing APIs: `mcpgen import openapi`."""
