@@ -28,6 +28,11 @@ models:
 tools:
   add_item: {action: create, model: item, description: Use this when the user puts something in the pantry.}
   get_item: {action: get, model: item, description: Use this to read one item by its id.}
+  count_stock: {action: python, handler: "pantry_tools:count", description: Use this to count the pantry's stock.}
+"""
+HANDLER = """\
+async def count(arguments, context):
+    raise RuntimeError("the scales are broken")
 """
 SECRET = "a-value-that-must-not-be-logged"
 
@@ -38,6 +43,7 @@ async def session_of_calls(url: str) -> None:
         assert (await new.call_tool("get_item", {"id": 99})).is_error
         assert (await new.call_tool("add_item", {"name": SECRET, "grams": -1})).is_error
         assert (await old.call_tool("no_such_tool", {})).is_error
+        assert (await new.call_tool("count_stock", {})).is_error  # an internal error: its ref is logged
 
 
 @pytest.mark.parametrize("kind", ["mcpgen", "generated"])
@@ -55,7 +61,11 @@ async def test_each_call_is_one_json_line_without_its_arguments(serve: type[Serv
         ("get_item", "tool error", "2026-07-28"),
         ("add_item", "tool error", "2026-07-28"),
         ("no_such_tool", "tool error", "2025-11-25"),
+        ("count_stock", "internal error", "2026-07-28"),
     ]
+    assert len(calls[-1]["ref"]) == 8
+    assert f"(ref {calls[-1]['ref']})" in calls[-1]["message"]
+    assert any(line.get("exception", "").endswith("RuntimeError: the scales are broken") for line in lines)
     assert all(c["client"] == "mcp 0.1.0" and 0 < c["ms"] < 10_000 and "arguments" not in c for c in calls)
     assert calls[0]["message"].startswith("call add_item: ok in ")
 
@@ -69,8 +79,8 @@ async def test_text_lines_by_default_and_arguments_only_under_debug(
     await session_of_calls(server.url)
     output = server.stop()
     assert SECRET not in output
-    logged = [line for line in output.splitlines() if " call " in line or ": call " in line]
-    assert len(logged) == 4, output
+    logged = [line for line in output.splitlines() if "runtime.logs: call " in line]
+    assert len(logged) == 5, output
     assert logged[0].startswith("INFO ")
     assert "call add_item: ok in " in logged[0]
     assert logged[0].endswith("ms (client mcp 0.1.0, protocol 2025-11-25)")
@@ -83,6 +93,7 @@ async def test_text_lines_by_default_and_arguments_only_under_debug(
 
 def pantry(folder: Path) -> Path:
     (folder / "pantry.yaml").write_text(SPEC)
+    (folder / "pantry_tools.py").write_text(HANDLER)
     return folder / "pantry.yaml"
 
 

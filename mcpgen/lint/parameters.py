@@ -16,20 +16,17 @@ def _parameters(ctx: Context, rule: str) -> Iterator[tuple[list[str], str, dict[
 
     A model field that several tools take is one finding naming them all, less the tools that silence `rule`.
     """
-    sources: dict[tuple[Path, bool, str], list[str]] = {}
-    schemas: dict[tuple[Path, bool, str], dict[str, Any]] = {}
+    found: dict[tuple[Path, bool, str], tuple[list[str], dict[str, Any]]] = {}
     for tool in ctx.tools:
         settings = ctx.spec.tools[tool].lint
         if settings and rule in settings.ignore:
             continue
         for parameter, schema in ctx.schema(tool).get("properties", {}).items():
             path, key = ctx.parameter_source(tool, parameter)
-            source = (path, key, parameter)
-            sources.setdefault(source, []).append(tool)
-            schemas.setdefault(source, schema)  # the same field's description and values in each tool
-    for source, tools in sources.items():
-        path, key, parameter = source
-        yield tools, parameter, schemas[source], (path, key)
+            # the first tool's schema: the same field's description and values in each tool
+            found.setdefault((path, key, parameter), ([], schema))[0].append(tool)
+    for (path, key, parameter), (tools, schema) in found.items():
+        yield tools, parameter, schema, (path, key)
 
 
 def _hit(tools: list[str], source: tuple[Path, bool], message: str, fix: str) -> Hit:

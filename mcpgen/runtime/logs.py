@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from .server import Outcome
 
 log = logging.getLogger(__name__)
 TEXT = "%(levelname)s %(name)s: %(message)s"
@@ -45,7 +48,7 @@ class JsonFormatter(logging.Formatter):
 
 def called(
     tool: str,
-    outcome: str,
+    outcome: Outcome,
     seconds: float,
     *,
     client: tuple[str, str] | None,
@@ -59,11 +62,15 @@ def called(
     fields: dict[str, Any] = {
         "event": "call",
         "tool": tool,
-        "outcome": outcome,
+        "outcome": outcome.status,
         "ms": round(seconds * 1000, 2),
         "client": name,
         "protocol": protocol or "unknown",
     }
+    said = outcome.status
+    if outcome.ref is not None:
+        fields["ref"] = outcome.ref
+        said += f" (ref {outcome.ref})"
     shown = ""
     if log.isEnabledFor(logging.DEBUG):
         fields["arguments"] = arguments or {}
@@ -71,7 +78,7 @@ def called(
     log.info(
         "call %s: %s in %.1f ms (client %s, protocol %s)%s",
         tool,
-        outcome,
+        said,
         fields["ms"],
         name,
         fields["protocol"],

@@ -36,7 +36,8 @@ class Outcome:
     structured: dict[str, Any] | None = None
     error: bool = False
     meta: dict[str, Any] | None = field(default=None, compare=False)
-    status: str = field(default="ok", compare=False)  # for the call's log line: ok, tool error, refused, internal…
+    status: str = field(default="ok", compare=False)  # for logs and telemetry: ok, tool error, refused, internal error
+    ref: str | None = field(default=None, compare=False)  # an internal error's, as the model was told it
 
     def as_json(self) -> dict[str, Any]:
         """The CallToolResult as it goes over the wire."""
@@ -48,9 +49,9 @@ class Outcome:
         return result
 
 
-def failure(text: str, status: str = "tool error") -> Outcome:
+def failure(text: str, status: str = "tool error", ref: str | None = None) -> Outcome:
     """A tool error the model can read and act on."""
-    return Outcome(text, error=True, status=status)
+    return Outcome(text, error=True, status=status, ref=ref)
 
 
 class Server:
@@ -132,9 +133,8 @@ class Server:
             with self.telemetry.tool_call(name) as finished:
                 outcome = await self._call(name, arguments, identity)
                 finished(outcome.status)
-        called(
-            name, outcome.status, time.perf_counter() - started, client=client, protocol=protocol, arguments=arguments
-        )
+        seconds = time.perf_counter() - started
+        called(name, outcome, seconds, client=client, protocol=protocol, arguments=arguments)
         return outcome
 
     async def _call(self, name: str, arguments: dict[str, Any] | None, identity: Identity) -> Outcome:
@@ -167,7 +167,7 @@ class Server:
             reference = uuid.uuid4().hex[:8]
             log.exception("tool %s failed (ref %s)", name, reference)
             text = f"{name} failed because of an internal error (ref {reference}); it was logged."
-            return failure(text, f"internal error (ref {reference})")
+            return failure(text, "internal error", reference)
 
     def owner(self, identity: Identity) -> str:
         """Whose records a caller works on: a signed-in caller's own; the one local owner's without OAuth.

@@ -70,12 +70,11 @@ class Telemetry:
         with self.tracer.start_as_current_span(f"execute_tool {name}", attributes=attributes) as span:
 
             def finished(outcome: str) -> None:
-                kind = outcome.partition(" (")[0]  # "internal error (ref 1a2b3c4d)" → "internal error"
                 span.set_attribute("mcpgen.outcome", outcome)
                 if outcome != "ok":
-                    span.set_attribute("error.type", kind.replace(" ", "_"))
+                    span.set_attribute("error.type", outcome.replace(" ", "_"))
                     span.set_status(self._trace.StatusCode.ERROR, outcome)
-                self.tools.record(time.perf_counter() - started, {"gen_ai.tool.name": name, "mcpgen.outcome": kind})
+                self.tools.record(time.perf_counter() - started, {"gen_ai.tool.name": name, "mcpgen.outcome": outcome})
 
             yield finished
 
