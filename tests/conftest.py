@@ -118,13 +118,15 @@ def free_port() -> int:
 
 
 class Served:
-    """A real `mcpgen serve` process on a free port; or, given the folder of a generated project, its server."""
+    """A real `mcpgen serve` (or `verb`) process on a free port; or, given a generated project's folder, its server."""
 
-    def __init__(self, spec: Path, env: dict[str, str], *extra: str, project: Path | None = None) -> None:
+    def __init__(
+        self, spec: Path, env: dict[str, str], *extra: str, project: Path | None = None, verb: str = "serve"
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/mcp"
         if project is None:
-            command = [sys.executable, "-m", "mcpgen", "serve", str(spec), "--port", str(self.port), *extra]
+            command = [sys.executable, "-m", "mcpgen", verb, str(spec), "--port", str(self.port), *extra]
         else:
             [package] = [folder.name for folder in project.glob("*_mcp")]
             command = [sys.executable, "-m", package, "--port", str(self.port), *extra]
@@ -169,8 +171,10 @@ def serve() -> Iterator[type[Served]]:
     started: list[Served] = []
 
     class Tracked(Served):
-        def __init__(self, spec: Path, env: dict[str, str], *extra: str, project: Path | None = None) -> None:
-            super().__init__(spec, env, *extra, project=project)
+        def __init__(
+            self, spec: Path, env: dict[str, str], *extra: str, project: Path | None = None, verb: str = "serve"
+        ) -> None:
+            super().__init__(spec, env, *extra, project=project, verb=verb)
             started.append(self)
 
     yield Tracked

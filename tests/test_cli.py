@@ -142,3 +142,18 @@ def test_call_changes_an_existing_database_only_with_yes(tmp_path: Path) -> None
     assert "storage: added column note.shelf" in widened.stderr
     assert "call create_note: ok in " in widened.stderr
     assert json.loads(widened.stdout)["structuredContent"]["shelf"] == "top"
+
+
+def test_a_reader_that_leaves_early_gets_no_error_message() -> None:
+    """`mcpgen tools SPEC | head -1`: the pipe closes before the list is written; that is no failure to report."""
+    piped = subprocess.run(
+        f"{sys.executable} -m mcpgen tools {KANBAN} | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert piped.stdout.startswith("list_tasks")
+    assert piped.stderr == ""

@@ -39,7 +39,7 @@ def _view(spec_file: Path) -> tuple[Any, dict[str, Any]]:
 
 
 def _tools(options: argparse.Namespace) -> int:
-    from mcpgen.dev.view import compact, estimate_tokens
+    from mcpgen.dev.view import compact, confirmation, estimate_tokens, parameter_type, sign_in
 
     loaded, view = _view(options.spec)
     tokens = {tool["name"]: estimate_tokens(tool) for tool in view["tools"]}
@@ -48,13 +48,14 @@ def _tools(options: argparse.Namespace) -> int:
         print(compact({**view, "tokens": {"tools": tokens, "total": total}}))
         return 0
     for tool in view["tools"]:
-        flags = " ".join(filter(None, (_hints(tool), _security(tool))))
+        flags = " ".join(f"[{flag}]" for flag in (confirmation(tool), sign_in(tool)) if flag)
         print(f"{tool['name']}  ({tool.get('title', '')})  {flags}  ≈{tokens[tool['name']]} tokens")
         print(f"  {tool.get('description', '')}")
         schema = tool["inputSchema"]
         for name, parameter in schema.get("properties", {}).items():
             required = "required" if name in schema.get("required", []) else "optional"
-            print(f"  - {name} ({_type(parameter)}, {required}): {parameter.get('description', '(undocumented)')}")
+            described = parameter.get("description", "(undocumented)")
+            print(f"  - {name} ({parameter_type(parameter)}, {required}): {described}")
         print()
     spec = loaded.spec
     print(
@@ -62,37 +63,6 @@ def _tools(options: argparse.Namespace) -> int:
         f"≈{total} tokens in the model's context (about 4 characters a token)"
     )
     return 0
-
-
-def _hints(tool: dict[str, Any]) -> str:
-    hints = tool.get("annotations", {})
-    if hints.get("readOnlyHint"):
-        return "[read-only]"
-    words = [
-        "write",
-        "destructive" if hints.get("destructiveHint", True) else "",
-        "open world" if hints.get("openWorldHint", True) else "",
-    ]
-    return "[" + ", ".join(word for word in words if word) + ": asks for confirmation]"
-
-
-def _security(tool: dict[str, Any]) -> str:
-    """How ChatGPT lets users call it under OAuth: without signing in, or signed in with these scopes."""
-    schemes = tool.get("_meta", {}).get("securitySchemes")
-    if schemes is None:
-        return ""
-    if {"type": "noauth"} in schemes:
-        return "[no sign-in]"
-    scopes = sorted({scope for scheme in schemes for scope in scheme.get("scopes", [])})
-    return f"[sign-in: {' '.join(scopes) or 'any scope'}]"
-
-
-def _type(parameter: dict[str, Any]) -> str:
-    if "enum" in parameter:
-        return "|".join(map(str, parameter["enum"]))
-    kind = parameter.get("type", "any")
-    shown = "|".join(kind) if isinstance(kind, list) else str(kind)
-    return f"{shown}, {parameter['format']}" if "format" in parameter else shown
 
 
 def _lock(options: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""The verbs that run a spec: serve (HTTP or stdio), preview (its widgets in a local host page), call (one tool)."""
+"""The verbs that run a spec: serve (HTTP or stdio), dev (serve with a console), preview (widgets), call (one tool)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from mcpgen.cli.common import count
 
 
 def add(verbs: Any) -> None:
-    """serve, preview and call."""
+    """serve, dev, preview and call."""
     from mcpgen.runtime.options import add_arguments
 
     serve = verbs.add_parser("serve", help="serve a spec as an MCP server")
@@ -26,7 +26,15 @@ def add(verbs: Any) -> None:
     serve.add_argument(  # also after the verb; SUPPRESS keeps `mcpgen --debug serve` working
         "--debug", action="store_true", default=argparse.SUPPRESS, help="log each call's arguments too"
     )
-    serve.set_defaults(run=_serve)
+    serve.set_defaults(run=_serve, console=False)
+
+    dev = verbs.add_parser(
+        "dev", help="serve a spec with reload and a console at /_dev: its tools as ChatGPT sees them, lint, diff, calls"
+    )
+    dev.add_argument("spec", type=Path)
+    add_arguments(dev, port=8000, public_url=os.environ.get("MCPGEN_PUBLIC_URL"))
+    dev.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="log each call's arguments too")
+    dev.set_defaults(run=_dev, reload=True, console=True)
 
     preview = verbs.add_parser("preview", help="serve a local page that hosts the spec's widgets as ChatGPT does")
     preview.add_argument("spec", type=Path)
@@ -59,8 +67,29 @@ def _serve(options: argparse.Namespace) -> int:
         from mcpgen.dev.reload import watch
 
         background = lambda: watch(server)  # noqa: E731
-    serve(server, options, lambda: _banner(server, options), background, session_key="MCPGEN_SESSION_KEY")
+    around = None
+    if options.console:
+        from mcpgen.dev.console import around as console
+
+        around = console(server)
+    serve(
+        server,
+        options,
+        lambda: _banner(server, options),
+        background=background,
+        session_key="MCPGEN_SESSION_KEY",
+        around=around,
+    )
     return 0
+
+
+def _dev(options: argparse.Namespace) -> int:
+    """`mcpgen serve --reload` with the console at /_dev (over HTTP: the console is a web page)."""
+    from mcpgen.errors import UsageError
+
+    if options.transport != "http":
+        raise UsageError("mcpgen dev serves over HTTP, for its console at /_dev; use mcpgen serve for stdio")
+    return _serve(options)
 
 
 def _banner(server: Any, options: argparse.Namespace) -> str:
@@ -87,18 +116,20 @@ def _banner(server: Any, options: argparse.Namespace) -> str:
         ]
     if options.reload:
         lines.append(f"Watching {options.spec}: each valid edit is served at once; a broken one is reported.")
+    if options.console:
+        lines.append(f"Dev console (this machine only): {local_url(options)}/_dev/")
     lines.append("After changing tools or descriptions, press Refresh in the connector's settings.")
     return "\n".join(lines)
 
 
 def _again(options: argparse.Namespace) -> str:
-    """The serve command as this one was given (its port and reload kept), to restart it with more options."""
-    command = f"mcpgen serve {options.spec}"
+    """The command as this one was given (its verb, port and reload kept), to restart it with more options."""
+    command = f"mcpgen {'dev' if options.console else 'serve'} {options.spec}"
     if options.host != "127.0.0.1":
         command += f" --host {options.host}"
     if options.port != 8000:
         command += f" --port {options.port}"
-    return command + (" --reload" if options.reload else "")
+    return command + (" --reload" if options.reload and not options.console else "")
 
 
 def _refuse_changes(changes: list[str]) -> None:

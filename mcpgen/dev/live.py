@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
@@ -32,6 +33,8 @@ class LiveServer(Server):
         super().__init__(connector, store or open_store(loaded.spec.storage, loaded.base_dir, connector.models))
         self.loaded = loaded
         self.list_changed: ListChanged | None = None  # the SDK's clients (stdio, in memory), once there are any
+        self.problems: list[str] = []  # why the last edit of the spec is not served (the last good one is)
+        self.watchers: list[Callable[[], None]] = []  # told of every edit reloaded, served or not (the console)
 
     def sdk(self) -> SDKServer[Any]:
         """The SDK's server, which also tells its clients of reloads (in both eras)."""

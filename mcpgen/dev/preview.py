@@ -25,7 +25,21 @@ def widget_tools(server: LiveServer) -> list[str]:
 
 
 def preview_app(server: LiveServer) -> Starlette:
-    """The host page at / (?tool=, ?arguments=, ?width=), the widget at /widget/{tool}, calls on the store at /call."""
+    """The preview's routes, with the store open while it serves."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with server.running():
+            yield
+
+    return Starlette(routes=preview_routes(server), lifespan=lifespan)
+
+
+def preview_routes(server: LiveServer) -> list[Route]:
+    """The host page at / (?tool=, ?arguments=, ?width=), the widget at widget/{tool}, calls on the store at call.
+
+    The page asks for the other two by relative addresses, so the routes also serve under a mount (the console's).
+    """
 
     async def page(request: Request) -> Response:
         tools = widget_tools(server)
@@ -54,16 +68,4 @@ def preview_app(server: LiveServer) -> Starlette:
         outcome = await server.call(str(body.get("name", "")), body.get("arguments") or {})
         return JSONResponse(outcome.as_json())
 
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with server.running():
-            yield
-
-    return Starlette(
-        routes=[
-            Route("/", page),
-            Route("/widget/{tool}", widget),
-            Route("/call", call, methods=["POST"]),
-        ],
-        lifespan=lifespan,
-    )
+    return [Route("/", page), Route("/widget/{tool}", widget), Route("/call", call, methods=["POST"])]

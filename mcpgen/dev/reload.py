@@ -13,6 +13,7 @@ from mcpgen.spec import load_spec
 from mcpgen.spec.handlers import module_file
 
 log = logging.getLogger("mcpgen.reload")
+logging.getLogger("watchfiles").setLevel(logging.WARNING)  # not a line for every write to a database beside the spec
 
 
 def watched(server: LiveServer) -> set[Path]:
@@ -41,7 +42,11 @@ async def watch(server: LiveServer) -> None:
 
 
 async def reload(server: LiveServer) -> bool:
-    """Loads the spec file again and swaps it in if it is valid; True when it was swapped."""
+    """Loads the spec file again and swaps it in if it is valid; True when it was swapped.
+
+    Either way `server.problems` says why the file on disk is not served (empty when it is), and its watchers
+    are told.
+    """
     file = server.loaded.file
     try:
         loaded = load_spec(file)
@@ -49,12 +54,19 @@ async def reload(server: LiveServer) -> bool:
     except SpecError as exc:
         problems = "\n".join(f"  {problem}" for problem in exc.problems)
         log.error("%s has problems; still serving the last good version:\n%s", file, problems)
-        return False
+        return _edited(server, [str(problem) for problem in exc.problems])
     except McpgenError as exc:  # storage that cannot be migrated, a bearer token that is not set
         log.error("%s cannot be served: %s; still serving the last good version", file, exc)
-        return False
-    except Exception:  # the watcher must outlive any surprise
+        return _edited(server, [f"{file}: cannot be served: {exc}"])
+    except Exception as exc:  # the watcher must outlive any surprise
         log.exception("reloading %s failed; still serving the last good version", file)
-        return False
+        return _edited(server, [f"{file}: reloading failed: {type(exc).__name__}: {exc}"])
     log.info("reloaded %s: %d tools", file, len(server.connector.tools))
-    return True
+    return _edited(server, [])
+
+
+def _edited(server: LiveServer, problems: list[str]) -> bool:
+    server.problems = problems
+    for watcher in server.watchers:
+        watcher()
+    return not problems

@@ -14,6 +14,7 @@ from typing import Any
 
 import anyio
 import uvicorn
+from starlette.types import ASGIApp
 
 from .auth import Authenticator
 from .env import expand
@@ -32,20 +33,23 @@ def serve(
     server: Server,
     options: argparse.Namespace,
     banner: Callable[[], str],
+    *,
     background: Background | None = None,
     session_key: str = "SESSION_KEY",
+    around: Callable[[ASGIApp], ASGIApp] | None = None,
 ) -> None:
     """Serves until interrupted: stdio, or HTTP on options.host:port with the checks the options ask for.
 
     Before HTTP serving starts, the store is opened once (an incompatible schema stops start-up with its reason)
     and callers' tokens are set up; then `banner()` is printed. Session ids are signed with the key in the
     environment variable `session_key`, which every replica behind one load balancer must share. Logs go to
-    stderr in `options.log_format`, at DEBUG level (argument values included) when `options.debug`.
+    stderr in `options.log_format`, at DEBUG level (argument values included) when `options.debug`. `around`
+    wraps the HTTP app in more routes (`mcpgen dev`'s console).
     """
     configure(options.log_format, debug=options.debug)
     server.telemetry = from_environment(server.connector.name)
     try:
-        _serve(server, options, banner, background, session_key)
+        _serve(server, options, banner, background=background, session_key=session_key, around=around)
     finally:
         if server.telemetry is not None:
             server.telemetry.shutdown()
@@ -55,8 +59,10 @@ def _serve(
     server: Server,
     options: argparse.Namespace,
     banner: Callable[[], str],
+    *,
     background: Background | None,
     session_key: str,
+    around: Callable[[ASGIApp], ASGIApp] | None,
 ) -> None:
     if options.transport == "stdio":
         anyio.run(serve_stdio, server, background)
@@ -79,6 +85,8 @@ def _serve(
             flush=True,
         )
     app = http_app(server, hosts, options.allow_origin, background, Sessions(key))
+    if around is not None:
+        app = around(app)
     gc.freeze()  # what start-up made lives as long as the server: the collector need not look at it again
     config = uvicorn.Config(
         app,
