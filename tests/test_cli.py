@@ -108,6 +108,7 @@ def test_init_writes_a_starter_that_validates_lints_clean_and_serves(tmp_path: P
         assert made.returncode == 0, made.stderr
         assert f"mcpgen validate {spec}" in made.stdout
         assert f"mcpgen lint {spec}" in made.stdout
+        assert f"mcpgen dev {spec}" in made.stdout
         assert spec.read_text().startswith("# yaml-language-server: $schema=mcpgen.schema.json\n")
         assert json.loads((spec.parent / "mcpgen.schema.json").read_text())["title"]
         assert mcpgen("validate", str(spec)).stdout == f"{spec}: valid (1 model, 6 tools)\n"

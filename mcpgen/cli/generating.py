@@ -30,9 +30,9 @@ def _init(options: argparse.Namespace) -> int:
     spec = options.output or Path(f"{options.name}.yaml")
     write_starter(options.name, spec, force=options.force)
     print(f"{spec}: a starter spec for {options.name} (one model, six tools). Next:")
-    print(f"  mcpgen validate {spec}       # every problem, with its line")
-    print(f"  mcpgen serve {spec} --reload # serves it at http://127.0.0.1:8000/mcp; edits apply on save")
-    print(f"  mcpgen lint {spec}           # what to improve in what the model reads")
+    print(f"  mcpgen validate {spec}  # every problem, with its line")
+    print(f"  mcpgen lint {spec}      # what to improve in what the model reads")
+    print(f"  mcpgen dev {spec}       # serves it at http://127.0.0.1:8000/mcp, edits live, a console at /_dev/")
     return 0
 
 
