@@ -19,6 +19,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import ANONYMOUS, METADATA_PATH, open_to_all, scopes_supported
+from .options import MAX_BODY
 from .server import Server
 from .sessions import Sessions
 from .streamable import Streamable
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 # Browser-based clients developers debug with: MCP Inspector's web UI (its default port).
 DEBUG_ORIGINS = ("http://localhost:6274", "http://127.0.0.1:6274")
+# The web pages that call a public connector from the browser: ChatGPT (both of its addresses), the API Playground.
+CHATGPT_ORIGINS = ("https://chatgpt.com", "https://chat.openai.com", "https://platform.openai.com")
 MCP_HEADERS = [
     "Authorization",
     "Content-Type",
@@ -55,24 +58,38 @@ def http_app(
     allow_origins: Sequence[str] = (),
     background: Background | None = None,
     sessions: Sessions | None = None,
+    *,
+    chatgpt_origins: bool = True,
+    max_body: int = MAX_BODY,
 ) -> ASGIApp:
     """MCP at /mcp (both protocol eras), /healthz and the OAuth metadata; `background` runs while serving.
 
     DNS-rebinding protection: /mcp answers only requests for local hosts and `allowed_hosts` (a tunnel's), from
-    no browser origin but theirs. CORS lets MCP Inspector's web UI (and `allow_origins`) call it from a browser.
-    Callers of /mcp are checked by `server.authenticator`, whatever it is at the time of the request.
+    no browser origin but theirs, `allow_origins` and, once there are `allowed_hosts` (the server is public),
+    ChatGPT's unless `chatgpt_origins` is False. CORS lets those origins (and MCP Inspector's web UI) call it
+    from a browser. Callers of /mcp are checked by `server.authenticator`, whatever it is at the time of the
+    request. A request body over `max_body` bytes gets a 413.
     """
     if server.connector.auth.type != "none" and server.authenticator is None:  # never serve auth unchecked
         raise RuntimeError("a connector with auth needs server.authenticator before http_app")
-    endpoint = Streamable(server, sessions or Sessions())
+    endpoint = Streamable(server, sessions or Sessions(), max_body)
     guarded = AuthenticationMiddleware(
         endpoint, backend=_Tokens(server), on_error=lambda _, exc: _challenge(server, exc)
     )
     hosts = [*LOCAL_HOSTS, *allowed_hosts]
-    app = _App(server, mcp=endpoint, guarded=guarded, others=_others(server), hosts=hosts, background=background)
+    origins = [*DEBUG_ORIGINS, *allow_origins, *(CHATGPT_ORIGINS if chatgpt_origins and allowed_hosts else ())]
+    app = _App(
+        server,
+        mcp=endpoint,
+        guarded=guarded,
+        others=_others(server),
+        hosts=hosts,
+        origins=origins,
+        background=background,
+    )
     return CORSMiddleware(
         app,
-        allow_origins=[*DEBUG_ORIGINS, *allow_origins],
+        allow_origins=origins,
         allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
         allow_headers=MCP_HEADERS,
         expose_headers=["Mcp-Session-Id", "Mcp-Protocol-Version", "WWW-Authenticate"],
@@ -80,7 +97,10 @@ def http_app(
 
 
 class _App:
-    """/mcp straight to its endpoint, behind the host, origin (and, with auth, token) checks; the rest: Starlette."""
+    """/mcp straight to its endpoint, behind the host, origin (and, with auth, token) checks; the rest: Starlette.
+
+    An origin passes when its host is one of `hosts`, or when it is exactly one of `origins`.
+    """
 
     def __init__(
         self,
@@ -90,10 +110,12 @@ class _App:
         guarded: ASGIApp,
         others: ASGIApp,
         hosts: list[str],
+        origins: list[str],
         background: Background | None,
     ) -> None:
         self.server, self.mcp, self.guarded, self.others, self.background = server, mcp, guarded, others, background
         self.hosts = {_hostname(host) for host in hosts}
+        self.origins = set(origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] in ("/mcp", "/mcp/"):
@@ -117,7 +139,7 @@ class _App:
                 origin = value.decode("latin-1")
         if host is None or _hostname(host) not in self.hosts:
             return 421, "Invalid Host header"
-        if origin is not None:
+        if origin is not None and origin not in self.origins:
             parts = urlsplit(origin)
             if parts.scheme not in ("http", "https") or _hostname(parts.netloc) not in self.hosts:
                 return 403, "Invalid Origin header"

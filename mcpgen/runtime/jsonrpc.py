@@ -7,7 +7,6 @@ from typing import Any
 import orjson
 from starlette.types import Receive, Send
 
-MAX_BODY = 4 * 1024 * 1024  # bytes a request body may have (413 beyond)
 JSON = (b"content-type", b"application/json")
 Headers = dict[bytes, bytes]
 
@@ -52,8 +51,16 @@ def accepts(headers: Headers, media: bytes) -> bool:
     return bool(offered & {media, kind, b"*/*"})
 
 
-async def body(receive: Receive, send: Send) -> bytes | None:
-    """The request body; None once a 413 has been sent for one over MAX_BODY."""
+async def body(headers: Headers, receive: Receive, send: Send, limit: int) -> bytes | None:
+    """The request body; None once a 413 has been sent for one over `limit` bytes (or the client has left).
+
+    A Content-Length over the limit is refused before a byte is read, a longer chunked body as soon as it passes
+    the limit; the server (uvicorn) then discards what the client still sends, and the connection stays usable.
+    """
+    declared = headers.get(b"content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        await _too_large(send, limit)
+        return None
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -62,13 +69,17 @@ async def body(receive: Receive, send: Send) -> bytes | None:
             return None
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
-            too_large = RpcError(-32600, f"Request body too large: at most {MAX_BODY} bytes")
-            await reply(send, 413, error(None, too_large))
+        if size > limit:
+            await _too_large(send, limit)
             return None
         chunks.append(chunk)
         if not message.get("more_body"):
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    message = f"Payload Too Large: the request body is larger than the server's limit of {limit} bytes (--max-body)"
+    await reply(send, 413, error(None, RpcError(-32600, message)))
 
 
 async def disconnect(receive: Receive) -> None:

@@ -84,7 +84,15 @@ def _serve(
             file=sys.stderr,
             flush=True,
         )
-    app = http_app(server, hosts, options.allow_origin, background, Sessions(key))
+    app = http_app(
+        server,
+        hosts,
+        options.allow_origin,
+        background,
+        Sessions(key),
+        chatgpt_origins=options.chatgpt_origins,
+        max_body=options.max_body,
+    )
     if around is not None:
         app = around(app)
     gc.freeze()  # what start-up made lives as long as the server: the collector need not look at it again

@@ -38,10 +38,13 @@ SSE = [
 
 
 class Streamable:
-    """The /mcp endpoint of `server`; `sessions` makes and checks handshake-era session ids."""
+    """The /mcp endpoint of `server`; `sessions` makes and checks handshake-era session ids.
 
-    def __init__(self, server: Server, sessions: Sessions) -> None:
-        self.server, self.sessions, self.protocol = server, sessions, Protocol(server)
+    A request body over `max_body` bytes gets a 413, in both eras.
+    """
+
+    def __init__(self, server: Server, sessions: Sessions, max_body: int) -> None:
+        self.server, self.sessions, self.protocol, self.max_body = server, sessions, Protocol(server), max_body
         self._streams: dict[str, asyncio.Queue[bool]] = {}  # the GET stream of each session that has one (here)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -70,7 +73,7 @@ class Streamable:
             refused = RpcError(-32600, "Not Acceptable: Client must accept application/json")
             await jsonrpc.reply(send, 406, jsonrpc.error(None, refused))
             return
-        body = await jsonrpc.body(receive, send)
+        body = await jsonrpc.body(headers, receive, send, self.max_body)
         if body is None:
             return
         try:
@@ -187,7 +190,7 @@ class Streamable:
         if not jsonrpc.accepts(headers, b"application/json"):
             await jsonrpc.text(send, 406, b"")
             return
-        body = await jsonrpc.body(receive, send)
+        body = await jsonrpc.body(headers, receive, send, self.max_body)
         if body is None:
             return
         try:
