@@ -17,6 +17,7 @@ from mcpgen.runtime.model import Model
 from mcpgen.runtime.upstream import Upstream
 from mcpgen.runtime.words import listed
 from mcpgen.spec.model import IDENTIFIER, ModelSpec, ParameterSpec, ToolSpec, UpstreamSpec
+from mcpgen.spec.patterns import pattern_problem
 
 SCALARS = ("string", "text", "integer", "number", "boolean", "enum", "date", "datetime")
 _FOR_TYPES = {  # keys that apply to some types only
@@ -116,7 +117,7 @@ def returns_schema(returns: Mapping[str, ParameterSpec]) -> dict[str, Any]:
 
 
 def value_findings(where: tuple[str | int, ...], spec: ParameterSpec) -> Iterator[Finding]:
-    """Keys that do not apply to the value's type, an enum without values, defaults that do not fit."""
+    """Keys that do not apply to the value's type, an enum without values, a pattern that cannot run, a bad default."""
     for key, kinds in _FOR_TYPES.items():
         if getattr(spec, key) is not None and spec.type not in kinds:
             yield (*where, key), f"'{key}' does not apply to {spec.type} values", f"'{key}' is for {listed(kinds)}"
@@ -128,5 +129,8 @@ def value_findings(where: tuple[str | int, ...], spec: ParameterSpec) -> Iterato
         yield from value_findings((*where, "items"), spec.items)
     for name, item in (spec.properties or {}).items():
         yield from value_findings((*where, "properties", name), item)
+    if spec.pattern is not None and (wrong := pattern_problem(spec.pattern)):
+        yield (*where, "pattern"), *wrong
+        return  # the default cannot be checked against it
     if spec.default is not None and not ArgumentCheck(value_schema(spec)).fits(spec.default):
         yield (*where, "default"), f"the default {spec.default!r} is not a {spec.type} value", ""

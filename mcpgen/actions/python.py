@@ -45,8 +45,7 @@ class PythonKind(DeclaredKind):
         try:
             load_handler(scope.base_dir, tool.handler)
         except HandlerError as exc:
-            hint = "write `def function(arguments, context) -> dict` in that module"
-            yield ("handler",), str(exc).removeprefix("handler: "), hint
+            yield ("handler",), str(exc).removeprefix("handler: "), exc.hint
 
     def compile(self, name: str, tool: ToolSpec, scope: Scope) -> Handler:
         """The runtime's Handler, its function loaded afresh."""

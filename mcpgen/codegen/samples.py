@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from mcpgen.runtime.actions import RecordAction
+from mcpgen.runtime.patterns import matches
 from mcpgen.runtime.tool import Connector
 
 
@@ -97,6 +97,6 @@ def _sample(schema: dict[str, Any], changed: bool) -> Any:
     low, high = schema.get("minLength", 0), schema.get("maxLength", 10**6)
     for word in ("Changed" if changed else "Sample", "sample", "a", "A", "0", "x"):
         text = (word * (low // len(word) + 1))[: max(low, len(word))][:high]
-        if low <= len(text) and (not schema.get("pattern") or re.search(schema["pattern"], text)):
+        if low <= len(text) and (not schema.get("pattern") or matches(schema["pattern"], text)):
             return text
     return _NONE

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from mcpgen.runtime.patterns import PatternError, check_pattern, matches
+
 MAX_DEPTH = 6  # nesting kept in parameters; deeper objects become free-form (the model reads every level)
 DESCRIPTION_MAX = 500  # characters of a parameter's description
 EXAMPLES_MAX = 3
@@ -201,7 +203,7 @@ def fits(spec: Mapping[str, Any], value: Any) -> bool:
     if isinstance(value, str) and kind == "string":
         if not spec.get("min_length", 0) <= len(value) <= spec.get("max_length", len(value)):
             return False
-        return "pattern" not in spec or re.search(spec["pattern"], value) is not None
+        return "pattern" not in spec or matches(spec["pattern"], value)
     if isinstance(value, str) and kind in ("date", "datetime"):
         return re.match(r"^\d{4}-\d{2}-\d{2}", value) is not None
     return not (kind == "integer" and isinstance(value, float))
@@ -281,12 +283,12 @@ def _count(value: Any, least: int) -> int | None:
 
 
 def _pattern(value: Any) -> str | None:
-    r"""The pattern if Python reads it as OpenAPI's ECMA dialect does (not always: e.g. \p{L}); else none."""
+    """The pattern if the server can match it (RE2: no backreferences or lookarounds); else none."""
     if not isinstance(value, str):
         return None
     try:
-        re.compile(value)
-    except re.error:
+        check_pattern(value)
+    except PatternError:
         return None
     return value
 

@@ -2,23 +2,28 @@
 
 Arguments that fit pass a validator compiled to Python code (fastjsonschema), made on a tool's first call;
 only arguments that do not are checked again by jsonschema, imported then, to say what is wrong with each.
+Patterns are matched by RE2 in both (patterns.py), and text must be valid Unicode (no lone surrogates).
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import warnings
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
+import orjson
 
+from .patterns import all_match, matches, without_patterns
 from .values import is_date, is_datetime
 from .words import did_you_mean
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 FORMATS: dict[str, Callable[[Any], bool]] = {"date": is_date, "date-time": is_datetime}
 _FORMAT_WORDS = {
@@ -26,6 +31,7 @@ _FORMAT_WORDS = {
     "date-time": "a date and time in ISO 8601, e.g. 2026-11-24T09:30:00Z",
 }
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair, alone: no UTF-8 text holds one
 _TYPE_WORDS = {
     "string": "text",
     "integer": "a whole number",
@@ -39,12 +45,28 @@ _TYPE_WORDS = {
 
 def full_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
     """Jsonschema's validator of `schema` (JSON Schema 2020-12, the MCP dialect), with the formats checked."""
-    from jsonschema import Draft202012Validator, FormatChecker  # noqa: PLC0415 -- only wrong arguments need it
+    from jsonschema import FormatChecker  # noqa: PLC0415 -- only wrong arguments need it
 
     checker = FormatChecker(formats=())
     for name, check in FORMATS.items():
         checker.checks(name)(check)
-    return Draft202012Validator(schema, format_checker=checker)
+    return _validator_class()(schema, format_checker=checker)
+
+
+@functools.cache
+def _validator_class() -> type[Draft202012Validator]:
+    """JSON Schema 2020-12 with patterns matched by RE2 (jsonschema's own would run Python's backtracking `re`)."""
+    from jsonschema import Draft202012Validator, validators  # noqa: PLC0415
+    from jsonschema.exceptions import ValidationError  # noqa: PLC0415
+
+    def pattern(validator: Validator, pattern: str, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not matches(pattern, instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    extended: type[Draft202012Validator] = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": pattern}
+    )
+    return extended
 
 
 class ArgumentCheck:
@@ -52,25 +74,29 @@ class ArgumentCheck:
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
+        self._shape = without_patterns(schema)  # what fastjsonschema compiles; all_match checks the patterns
+        self._patterned = self._shape != schema
         self._fast: Callable[[Any], Any] | None = None
         self._full: Draft202012Validator | None = None
 
     def fits(self, arguments: Any) -> bool:
-        """Whether the arguments fit the schema (and storage: whole numbers of 64 bits at most)."""
+        """Whether the arguments fit the schema (and storage: whole numbers of 64 bits, text in valid Unicode)."""
         if self._fast is None:
-            with warnings.catch_warnings():  # a pattern such as "[[a]" warns "possible nested set": valid
-                warnings.simplefilter("ignore", FutureWarning)
-                self._fast = fastjsonschema.compile(dict(self.schema), use_default=False, formats=FORMATS)
+            self._fast = fastjsonschema.compile(self._shape, use_default=False, formats=FORMATS)
+        if not _encodable(arguments):
+            return False
         try:
             self._fast(arguments)
-        except fastjsonschema.JsonSchemaException:  # jsonschema decides: the two differ on a few patterns
+        except fastjsonschema.JsonSchemaException:  # jsonschema, the reference, decides where the two differ
             return self._jsonschema().is_valid(arguments) and not _too_large(arguments)
-        return not _too_large(arguments)
+        return not _too_large(arguments) and (not self._patterned or all_match(self.schema, arguments))
 
     def problems(self, arguments: Any) -> list[str]:
         """One readable line per wrong argument; empty when the arguments fit the schema."""
         if self.fits(arguments):
             return []
+        if broken := list(_not_unicode(arguments)):
+            return broken  # said first: the other checks (and any reply) would have to encode the text
         errors = sorted(
             self._jsonschema().iter_errors(arguments), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
         )
@@ -101,6 +127,45 @@ def _beyond_64_bits(value: Any) -> bool:
 
 def _too_large(arguments: Any) -> bool:
     return isinstance(arguments, dict) and any(_beyond_64_bits(value) for value in arguments.values())
+
+
+def _encodable(arguments: Any) -> bool:
+    """Whether every text and key in the arguments is valid Unicode (no lone surrogate), on the accept path.
+
+    orjson refuses a lone surrogate as it encodes, far faster than a walk in Python; the walk decides only when
+    orjson refuses something (a whole number beyond 64 bits, say).
+    """
+    try:
+        orjson.dumps(arguments)
+    except orjson.JSONEncodeError:
+        return next(_not_unicode(arguments), None) is None
+    return True
+
+
+def _not_unicode(arguments: Any) -> Iterator[str]:
+    """A line for each text or key with a lone surrogate, which no UTF-8 text (nor storage, nor a reply) holds.
+
+    A loop over a stack, not a recursion: free-form arguments may nest deeper than Python's stack.
+    """
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), arguments)]
+    while stack:
+        path, value = stack.pop()
+        where = ".".join(map(str, path)) or "arguments"
+        if isinstance(value, str) and (surrogate := _lone_surrogate(value)):
+            yield f"{where}: not valid Unicode text (a lone surrogate {surrogate}); send the text again as UTF-8"
+        elif isinstance(value, dict):
+            for key in value:
+                if isinstance(key, str) and (surrogate := _lone_surrogate(key)):
+                    yield f"{where}: a name is not valid Unicode text (a lone surrogate {surrogate}); send it as UTF-8"
+            stack += reversed([((*path, key), item) for key, item in value.items() if not _lone_surrogate(str(key))])
+        elif isinstance(value, list):
+            stack += reversed([((*path, index), item) for index, item in enumerate(value)])
+
+
+def _lone_surrogate(text: str) -> str | None:
+    r"""The first lone surrogate in `text`, escaped as the model would write it (`\ud800`); None if it has none."""
+    found = None if text.isascii() else _SURROGATE.search(text)
+    return ascii(found[0])[1:-1] if found else None
 
 
 def _describe(error: ValidationError, schema: Mapping[str, Any]) -> list[str]:

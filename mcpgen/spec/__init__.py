@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mcpgen.errors import Problem, SpecError
+from mcpgen.spec.files import file_problems
 from mcpgen.spec.loader import Positions, load_document
 from mcpgen.spec.model import Spec
 
@@ -48,21 +48,10 @@ def parse_spec(text: str, file: str, env: Mapping[str, str] | None = None) -> Lo
     checked = not document.problems or document.data
     spec, problems = check(document.data, document.positions, base_dir) if checked else (None, [])
     problems = document.problems + problems
-    problems += _missing_files(document.data, Path(file).resolve().parent, document.positions)
+    problems += file_problems(document.data, base_dir, document.positions)
     if problems or spec is None:
         raise SpecError(problems)
     return LoadedSpec(spec, Path(file).resolve(), document.positions)
-
-
-def _missing_files(data: Any, base_dir: Path, positions: Positions) -> list[Problem]:
-    """Files the spec names (widget HTML) that cannot be read."""
-    widgets = data.get("widgets") if isinstance(data, dict) else None
-    problems = []
-    for name, widget in widgets.items() if isinstance(widgets, dict) else ():
-        html = widget.get("html") if isinstance(widget, dict) else None
-        if isinstance(html, str) and not (base_dir / html).is_file():
-            problems.append(positions.problem(("widgets", name, "html"), f"no file {html} beside the spec"))
-    return problems
 
 
 __all__ = ["LoadedSpec", "Spec", "load_spec", "parse_spec"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,10 +16,12 @@ from mcpgen.actions.base import expansion_key
 from mcpgen.errors import Problem, did_you_mean
 from mcpgen.runtime.arguments import ArgumentCheck, full_validator
 from mcpgen.runtime.model import OWNER, Model
+from mcpgen.runtime.templates import ENVIRONMENT as TEMPLATES
 from mcpgen.runtime.words import listed
 from mcpgen.spec.loader import Path as KeyPath
 from mcpgen.spec.loader import Positions, dotted
 from mcpgen.spec.model import IDENTIFIER, AuthSpec, FieldSpec, FilterSpec, ModelSpec, Spec, ToolSpec, UpstreamSpec
+from mcpgen.spec.patterns import pattern_problem
 from mcpgen.spec.relations import RelationChecks, given
 from mcpgen.spec.shape import name_hint, shape_problems, shown
 from mcpgen.spec.upstreams import upstream_problems
@@ -243,7 +244,7 @@ class _CrossCheck(RelationChecks):
                 where = (*path, "values") if "values" in field.model_fields_set else path
                 yield self.at.problem(where, "an enum field needs its values", "e.g. values: [todo, doing, done]")
                 return
-            repeated = next((i for i, value in enumerate(field.values) if value in field.values[:i]), None)
+            repeated = _first_repeat(field.values)
             if repeated is not None:
                 message = f"'{field.values[repeated]}' is already a value"
                 yield self.at.problem((*path, "values", repeated), message, "enum values must be distinct")
@@ -254,14 +255,9 @@ class _CrossCheck(RelationChecks):
             message = f"min_length {field.min_length} is greater than max_length {field.max_length}"
             yield self.at.problem((*path, "min_length"), message)
         yield from self.unique(path, field)
-        if field.pattern is not None:
-            try:
-                with warnings.catch_warnings():  # e.g. "possible set intersection": valid, only a hint
-                    warnings.simplefilter("ignore", FutureWarning)
-                    re.compile(field.pattern)
-            except re.error as exc:
-                yield self.at.problem((*path, "pattern"), f"not a valid regular expression: {exc}")
-                return
+        if field.pattern is not None and (wrong := pattern_problem(field.pattern)):
+            yield self.at.problem((*path, "pattern"), *wrong)
+            return
         check = ArgumentCheck(mcpgen.fields.value_schema(field))
         if field.default is not None and kind not in ("id", "ref") and not field.auto:
             yield from self.value((*path, "default"), field, check, field.default, "default")
@@ -406,17 +402,16 @@ class _CrossCheck(RelationChecks):
 
     def template(self, path: KeyPath, source: str) -> Iterator[Problem]:
         try:
-            _JINJA.compile(source)  # compiling, not only parsing, finds unknown filters and tests
+            TEMPLATES.compile(source)  # compiling, not only parsing, finds unknown filters and tests
         except jinja2.TemplateSyntaxError as exc:
             line, column = self.at.in_text(path, exc.lineno)
             message = (exc.message or "").rstrip(".")
             unknown = re.match(r"No (filter|test) named '([^']*)'", message)
-            hint = did_you_mean(unknown[2], getattr(_JINJA, unknown[1] + "s")) if unknown else ""
+            hint = did_you_mean(unknown[2], getattr(TEMPLATES, unknown[1] + "s")) if unknown else ""
             message = f"unknown {unknown[1]} '{unknown[2]}'" if unknown else message
             yield Problem(self.at.file, line, column, dotted(path), f"the template does not compile: {message}", hint)
 
 
-_JINJA = jinja2.Environment()
 _DECLARING = [name for name, kind in ACTIONS.items() if isinstance(kind, DeclaredKind)]
 
 
@@ -429,6 +424,16 @@ def _tool_name_problem(name: str) -> tuple[str, str]:
         return f"'{name}' is not a valid tool name: it contains {shown}", hint
     reason = f"it is {len(name)} characters long" if name else "it is empty"
     return f"'{name}' is not a valid tool name: {reason}", "use 1 to 64 characters"
+
+
+def _first_repeat(values: list[str]) -> int | None:
+    """The index of the first value that an earlier one repeats (a set: an enum may have thousands of values)."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            return index
+        seen.add(value)
+    return None
 
 
 def _number(value: float) -> str:

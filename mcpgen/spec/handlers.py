@@ -10,14 +10,21 @@ from pathlib import Path
 from typing import Any
 
 from mcpgen.errors import McpgenError
+from mcpgen.spec.files import outside
 
 HANDLER = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):([A-Za-z_][A-Za-z0-9_]*)$")
 
 
 class HandlerError(McpgenError):
-    """A handler cannot be loaded; the message says why."""
+    """A handler cannot be loaded; the message says why, and the hint what to write."""
 
     topic = "handler"
+
+    def __init__(
+        self, message: str, hint: str = "write `def function(arguments, context) -> dict` in that module"
+    ) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def module_file(base_dir: Path, handler: str) -> Path:
@@ -32,6 +39,8 @@ def load_handler(base_dir: Path, handler: str) -> Callable[..., Any]:
         raise HandlerError(f"'{handler}' is not module:function, e.g. support_tools:escalate")
     module_name, function = found[1], found[2]
     path = module_file(base_dir, handler)
+    if (refused := outside(base_dir, path.name)) is not None:  # a link that leads elsewhere is never run
+        raise HandlerError(refused, hint="")
     if not path.is_file():
         raise HandlerError(f"no file {path.name} beside the spec")
     name = f"mcpgen_handlers.{module_name}"

@@ -16,6 +16,7 @@ from mcpgen.runtime.env import VARIABLE, expand
 Path = tuple[str | int, ...]
 _MAP, _SEQ, _NULL = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:null"
 _MAX_VALUES = 100_000  # aliases can expand a small file into a huge one ("billion laughs")
+MAX_DEPTH = 64  # lists and mappings inside each other; a spec needs about ten, and reading each level recurses
 
 
 @dataclass
@@ -69,8 +70,34 @@ class Document:
     problems: list[Problem]
 
 
+class _TooDeep(Exception):
+    """The document nests lists and mappings deeper than MAX_DEPTH; `mark` is where it gets too deep."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML as editors read it (1.2): only true and false are booleans, and dates stay text."""
+    """YAML as editors read it (1.2): only true and false are booleans, and dates stay text.
+
+    Nesting is counted as nodes are composed, so that a deep document stops at MAX_DEPTH, located, before
+    PyYAML's composer (one recursion per level) runs out of stack.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        """The next node; _TooDeep when it opens a list or mapping past MAX_DEPTH."""
+        if not self.check_event(yaml.CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _yaml12_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
@@ -92,6 +119,10 @@ def load_document(text: str, file: str, env: Mapping[str, str] | None = None) ->
     positions = Positions(file)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as exc:
+        line, column = exc.mark.line + 1, exc.mark.column + 1
+        hint = "a spec needs only a few levels: is a [ or { left open?"
+        return Document(None, positions, [Problem(file, line, column, "", _TOO_DEEP, hint)])
     except yaml.YAMLError as exc:
         return Document(None, positions, [_syntax_problem(exc, file, text)])
     builder = _Builder(positions, os.environ if env is None else env, text)
@@ -99,6 +130,7 @@ def load_document(text: str, file: str, env: Mapping[str, str] | None = None) ->
     return Document(data, positions, builder.problems)
 
 
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 _SYNTAX_HINTS = {
     "'\\t'": "indent with spaces: YAML does not allow tabs",
     "mapping values are not allowed here": "put text that contains ': ' in quotes",
@@ -144,10 +176,16 @@ class _Builder:
         self.problems: list[Problem] = []
         self.constructor = _Loader("")
         self.count = 0
+        self.too_deep = False
         self.open: set[int] = set()  # ids of the nodes being built: an alias to one of them is a cycle
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if len(path) >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # aliases can nest past the composer
+            if not self.too_deep:  # said once; the deeper values are not read
+                self.too_deep = True
+                self.report(path, _TOO_DEEP, "aliases nest it this deep; a spec needs only a few levels")
+            return None
         self.count += 1
         if self.count > _MAX_VALUES:  # said once; what is left of the document is not read
             if self.count == _MAX_VALUES + 1:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from mcpgen.errors import Problem, closest, did_you_mean
@@ -132,8 +133,7 @@ def _shape_problem(path: Path, is_key: bool, error: ErrorDetails, positions: Pos
 
 
 def _missing_hint(path: Path) -> str:
-    owner = _annotation_at(path[:-1])
-    info = owner.model_fields.get(str(path[-1])) if _is_model(owner) else None
+    info = _field_info(_annotation_at(path[:-1]), str(path[-1]))
     choices = typing.get_args(_unwrap(info.annotation)) if info and _is_literal(info.annotation) else ()
     if len(choices) == 1:
         return f"write {path[-1]}: {choices[0]}"
@@ -161,7 +161,7 @@ def _annotation_at(path: Path) -> Any:
     current: Any = Spec
     for part in path:
         if _is_model(current):
-            info = current.model_fields.get(str(part))
+            info = _field_info(current, str(part))
             if info is None:
                 return None
             current = _unwrap(info.annotation)
@@ -170,6 +170,13 @@ def _annotation_at(path: Path) -> Any:
         else:
             return None
     return current
+
+
+def _field_info(owner: Any, key: str) -> FieldInfo | None:
+    """The field of the model `owner` that the spec writes as `key` (its alias, such as `schema`, or its name)."""
+    if not _is_model(owner):
+        return None
+    return next((info for name, info in owner.model_fields.items() if (info.alias or name) == key), None)
 
 
 def _keys_at(path: Path) -> list[str]:
