@@ -34,15 +34,7 @@ class Feed:
         if event["type"] == "call":
             self.calls.append(event["call"])
         loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            self._deliver(event)
-        else:
+        if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._deliver, event)
 
     def _deliver(self, event: dict[str, Any]) -> None:
