@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -21,13 +22,21 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        """`file:line:col: path.in.spec: message (hint)`."""
+        """`file:line:col: path.in.spec: message (hint)`, on one printable line whatever the spec quoted."""
         where = f"{self.file}:{self.line}:{self.column}: {self.path or '(spec)'}: {self.message}"
-        return f"{where} ({self.hint})" if self.hint else where
+        return _printable(f"{where} ({self.hint})" if self.hint else where)
 
     def as_json(self) -> dict[str, object]:
         """The problem as a JSON object, for editors and CI."""
         return asdict(self)
+
+
+# Line breaks, other control characters and lone surrogates (which no terminal can print) a problem may quote
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 class SpecError(McpgenError):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx2
 import pytest
 from mcp import Client
 
 from mcpgen.codegen import generate
 from mcpgen.spec import load_spec
-from tests.conftest import Served
+from tests.conftest import MCP_HEADERS, Served
+from tests.test_hardening_http import ENVELOPE
 
 pytestmark = pytest.mark.anyio
 
@@ -89,6 +91,26 @@ async def test_text_lines_by_default_and_arguments_only_under_debug(
     await session_of_calls(server.url)
     output = server.stop()
     assert f'with {{"name":"{SECRET}","grams":500}}' in output
+
+
+@pytest.mark.parametrize("kind", ["mcpgen", "generated"])
+def test_arguments_json_cannot_hold_are_logged_as_not_shown_and_a_long_name_cut(
+    serve: type[Served], tmp_path: Path, kind: str
+) -> None:
+    server = serve(pantry(tmp_path), {}, "--debug", "--log-format", "json", project=project(tmp_path, kind))
+    envelope = {**ENVELOPE, "io.modelcontextprotocol/clientInfo": {"name": "n" * 5000, "version": "1"}}
+    params = {"name": "add_item", "arguments": {"name": "NESTED"}, "_meta": envelope}
+    headers = {**MCP_HEADERS, "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "add_item"}
+    message = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params})
+    content = message.replace('"NESTED"', "[" * 1000 + "]" * 1000)  # deeper than JSON encoders go
+    answered = httpx2.post(server.url, content=content, headers=headers, timeout=10)
+    assert answered.json()["result"]["isError"], answered.text
+    output = server.stop()
+    assert "Logging error" not in output, output
+    assert "Traceback" not in output, output
+    [logged] = [json.loads(line) for line in output.splitlines() if '"event":"call"' in line.replace(" ", "")]
+    assert (logged["outcome"], logged["arguments"]) == ("tool error", "(not shown: not encodable as JSON)")
+    assert logged["client"] == "n" * 100 + " 1"  # a client's name is kept to 100 characters
 
 
 def pantry(folder: Path) -> Path:

@@ -260,3 +260,40 @@ def test_an_allowed_origin_passes_the_origin_check_too(serve: type[Served], tmp_
     assert answered.headers["access-control-allow-origin"] == "https://debug.example"
     lookalike = {**MCP_HEADERS, "Origin": "https://debug.example.evil.example"}
     assert httpx2.post(server.url, json=INITIALIZE, headers=lookalike).status_code == 403
+
+
+# --- what the torture suite found over HTTP ---------------------------------------------------------------------
+
+
+def test_a_huge_client_name_opens_a_session_with_a_short_id(serve: type[Served], tmp_path: Path, kind: str) -> None:
+    server = start(serve, kind, tmp_path)
+    huge = {**INITIALIZE, "params": {**INITIALIZE["params"], "clientInfo": {"name": "n" * 100_000, "version": "v"}}}
+    opened = httpx2.post(server.url, json=huge, headers=MCP_HEADERS, timeout=10)
+    assert opened.status_code == 200, opened.text
+    session_id = opened.headers["mcp-session-id"]
+    assert len(session_id) < 1000  # a client reads response headers up to some 16 KB, then drops the connection
+    headers = {**MCP_HEADERS, "Mcp-Session-Id": session_id, "MCP-Protocol-Version": "2025-11-25"}
+    listed = httpx2.post(server.url, **request("legacy", headers, 2, "tools/list", {}))
+    assert listed.status_code == 200
+    assert "create_task" in listed.text
+    assert "Traceback" not in server.stop()
+
+
+def test_arguments_a_thousand_deep_are_an_argument_error_in_both_eras(
+    serve: type[Served], tmp_path: Path, kind: str
+) -> None:
+    server = start(serve, kind, tmp_path)
+    nested = b"[" * 1000 + b"]" * 1000  # as text: Python's own json module would run out of stack writing it
+    for era in ERAS:
+        arguments = {"title": "NESTED"}
+        call = request(
+            era, base_headers(era, server.url), 3, "tools/call", {"name": "create_task", "arguments": arguments}
+        )
+        content = call["content"].replace(b'"NESTED"', nested)
+        answered = httpx2.post(server.url, content=content, headers=call["headers"], timeout=10)
+        result = answered.json()["result"]
+        assert result["isError"], era
+        assert result["content"][0]["text"] == (
+            "Invalid arguments for create_task:\n- title: nested deeper than 254 levels; send a flatter value"
+        ), era
+    assert "Traceback" not in server.stop()

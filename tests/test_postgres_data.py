@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from mcpgen.errors import StorageError
-from mcpgen.runtime.errors import ConstraintError
+from mcpgen.runtime.errors import ConstraintError, ToolError
 from mcpgen.runtime.filters import matches
 from mcpgen.runtime.model import OWNER, Field, Model
 from mcpgen.runtime.storage.base import Query, TextQuery, words
@@ -289,6 +289,21 @@ async def test_a_unique_field_refuses_a_second_record_with_its_value(schema: str
                 await tx.update("customer", other["id"], {"email": first["email"]})
         async with store.transaction() as tx:
             assert await tx.count("customer", (), None) == {None: 4}
+
+
+async def test_text_with_nul_is_a_tool_error_the_model_can_act_on_and_nothing_is_stored(schema: str) -> None:
+    nul = r"^PostgreSQL text cannot hold the NUL character \(\\u0000\): send the text without it\.$"
+    async with opened(schema, CUSTOMER) as store:
+        kept = await add(store, "customer", name="A")
+        with pytest.raises(ToolError, match=nul):
+            await add(store, "customer", name="nul \x00 in the middle")
+        with pytest.raises(ToolError, match=nul):
+            async with store.transaction() as tx:
+                await tx.update("customer", kept["id"], {"email": "\x00"})
+        with pytest.raises(ToolError, match=nul):
+            await titles(store, "customer", Query(where=(("name", "eq", "\x00"),)))
+        async with store.transaction() as tx:
+            assert await tx.select("customer", Query()) == [kept]
 
 
 async def test_a_compound_key_refuses_only_the_same_combination(schema: str) -> None:

@@ -14,10 +14,16 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
+
 from .errors import ToolError
 from .model import Limit, Model, Record
 
 UNRELATED = ("cursor", "limit")  # arguments a caller may change between pages
+_INVALID = "Invalid cursor: pass the next_cursor of a previous result unchanged, or omit it."
+# A cursor is not signed: what it carries is checked like an argument, to what storage holds
+_BIGGEST = 2**63 - 1  # a whole number a record holds (64 bits)
+_SAFE = 2**53 - 1  # an offset: the largest whole number every JSON reader keeps exact
 
 
 def size(limit: Limit, args: Mapping[str, Any]) -> int:
@@ -37,12 +43,12 @@ def resume(args: Mapping[str, Any], query: str) -> dict[str, Any]:
     cursor = args.get("cursor")
     if not cursor:
         return {}
-    try:
-        position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    try:  # orjson refuses lone surrogates, infinities and deep nesting, which storage could not take either
+        position = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error):
         position = None
     if not isinstance(position, dict) or not isinstance(position.get("q"), str):
-        raise ToolError("Invalid cursor: pass the next_cursor of a previous result unchanged, or omit it.")
+        raise ToolError(_INVALID)
     if position["q"] != query:
         raise ToolError(
             "This cursor belongs to a call with other arguments (filters, order or query): repeat that call's "
@@ -73,8 +79,8 @@ def offset_page(records: list[Record], size: int, query: str, offset: int) -> di
 def offset(position: Mapping[str, Any]) -> int:
     """Where a ranked page starts."""
     start = position.get("offset", 0)
-    if not isinstance(start, int) or isinstance(start, bool) or start < 0:
-        raise ToolError("Invalid cursor: pass the next_cursor of a previous result unchanged, or omit it.")
+    if type(start) is not int or not 0 <= start <= _SAFE:
+        raise ToolError(_INVALID)
     return start
 
 
@@ -83,9 +89,18 @@ def after(position: Mapping[str, Any], length: int) -> tuple[Any, ...] | None:
     if "after" not in position:
         return None
     values = position["after"]
-    if not isinstance(values, list) or len(values) != length:
-        raise ToolError("Invalid cursor: pass the next_cursor of a previous result unchanged, or omit it.")
+    if not isinstance(values, list) or len(values) != length or not all(map(_storable, values)):
+        raise ToolError(_INVALID)
     return tuple(values)
+
+
+def _whole(value: Any) -> bool:
+    return type(value) is int and -_BIGGEST - 1 <= value <= _BIGGEST
+
+
+def _storable(value: Any) -> bool:
+    """A value a record's field can hold: what a list's cursor carries of the last record."""
+    return value is None or isinstance(value, (str, bool, float)) or _whole(value)
 
 
 def summary(

@@ -1,17 +1,18 @@
 """Text patterns, matched by RE2 in time linear in the text: no argument can stall the server on a pattern.
 
 A JSON Schema's patterns are taken out of what the validators compile (they would run them with Python's `re`,
-which backtracks) and matched here instead, where a schema holds them: on a value, its properties and its items.
+which backtracks) and matched here instead (`split`), with long enums, checked here with a set.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no types
 
+_FEW = 16  # an enum of more texts than this is checked with a set (see split)
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # a pattern RE2 refuses raises PatternError; it need not print to stderr too
 
@@ -39,30 +40,44 @@ def matches(pattern: str, text: str) -> bool:
     return _compiled(pattern).search(text) is not None
 
 
-def without_patterns(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """The schema less the patterns `all_match` checks: those of the value, its properties and its items."""
-    shape = {key: value for key, value in schema.items() if key != "pattern"}
+def split_slow(schema: Mapping[str, Any]) -> tuple[dict[str, Any], Callable[[Any], bool] | None]:
+    """`schema` less what a compiled validator does badly, and a check of that part (None when nothing was taken).
+
+    Taken out, where a schema holds them (on a value, its properties and its items): patterns, which the
+    validators would run with Python's backtracking `re`, and enums of more than a few texts, which fastjsonschema
+    compiles to a chain of comparisons (slow to compile, linear to run); here a set answers in constant time.
+    """
+    shape = dict(schema)
+    checks: list[Callable[[Any], bool]] = []
+    pattern = shape.pop("pattern", None)
+    if isinstance(pattern, str):
+        checks.append(lambda value: not isinstance(value, str) or matches(pattern, value))
+    enum = shape.get("enum")
+    if isinstance(enum, list) and len(enum) > _FEW and all(isinstance(item, str) for item in enum):
+        del shape["enum"]
+        allowed = frozenset(enum)
+        checks.append(lambda value: isinstance(value, str) and value in allowed)
     properties = shape.get("properties")
     if isinstance(properties, Mapping):
-        shape["properties"] = {
-            name: without_patterns(item) if isinstance(item, Mapping) else item for name, item in properties.items()
-        }
-    if isinstance(shape.get("items"), Mapping):
-        shape["items"] = without_patterns(shape["items"])
-    return shape
-
-
-def all_match(schema: Mapping[str, Any], value: Any) -> bool:
-    """Whether every text in `value` matches its pattern in `schema` (the ones `without_patterns` leaves out)."""
-    pattern = schema.get("pattern")
-    if isinstance(pattern, str) and isinstance(value, str) and not matches(pattern, value):
-        return False
-    properties = schema.get("properties")
-    if isinstance(properties, Mapping) and isinstance(value, dict):
+        shape["properties"] = dict(properties)
         for name, item in properties.items():
-            if name in value and isinstance(item, Mapping) and not all_match(item, value[name]):
-                return False
-    items = schema.get("items")
-    if isinstance(items, Mapping) and isinstance(value, list):
-        return all(all_match(items, item) for item in value)
-    return True
+            if isinstance(item, Mapping):
+                shape["properties"][name], inner = split_slow(item)
+                if inner is not None:
+                    checks.append(functools.partial(_property_holds, name, inner))
+    items = shape.get("items")
+    if isinstance(items, Mapping):
+        shape["items"], inner = split_slow(items)
+        if inner is not None:
+            checks.append(functools.partial(_items_hold, inner))
+    if not checks:
+        return shape, None
+    return shape, lambda value: all(check(value) for check in checks)
+
+
+def _property_holds(name: str, check: Callable[[Any], bool], value: Any) -> bool:
+    return not isinstance(value, dict) or name not in value or check(value[name])
+
+
+def _items_hold(check: Callable[[Any], bool], value: Any) -> bool:
+    return not isinstance(value, list) or all(map(check, value))

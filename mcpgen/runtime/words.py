@@ -5,10 +5,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+_COMPARED = 1000  # difflib takes about 25 µs a choice: past this many, no suggestion rather than a stall
+_LISTED = 20  # a hint lists at most this many choices
+
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice `word` is most likely a misspelling of, if any is close enough."""
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    """The choice `word` is most likely a misspelling of, if any is close enough (None among very many)."""
+    options = sorted(set(choices))
+    if len(options) > _COMPARED:
+        return None
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
@@ -20,6 +26,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
         return f"did you mean '{close}'?"
     if not options:
         return ""
+    if len(options) > _LISTED:
+        return f"expected one of {len(options):,} values, such as " + ", ".join(options[:3])
     return "expected one of: " + ", ".join(options)
 
 

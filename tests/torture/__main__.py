@@ -50,7 +50,7 @@ class Mode:
 
 
 FULL = Mode(
-    specs=3000, spec_timeout=10.0, costly=6, requests=5000, hostile=(SERVE_SQLITE, GENERATED_SQLITE),
+    specs=3000, spec_timeout=10.0, costly=6, requests=5000, hostile=(SERVE_SQLITE, SERVE_POSTGRES, GENERATED_SQLITE),
     abort_seconds=20.0, aborted=(SERVE_SQLITE, SERVE_POSTGRES, GENERATED_SQLITE),
     records=12, updates=6, writers=(SERVE_SQLITE, SERVE_POSTGRES, GENERATED_SQLITE),
     kills=20, killed=(SERVE_SQLITE, GENERATED_SQLITE),

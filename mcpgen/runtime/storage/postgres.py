@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-from psycopg import AsyncConnection, IntegrityError
+from psycopg import AsyncConnection, DataError, IntegrityError
 from psycopg.errors import Error as PostgresError
 from psycopg_pool import AsyncConnectionPool
 
@@ -89,6 +89,9 @@ class PostgresStore:
         return self._pool
 
 
+_NUL = "PostgreSQL text cannot hold the NUL character (\\u0000): send the text without it."
+
+
 class PostgresTransaction(SQLTransaction):
     """Statements on one pooled connection, inside its transaction.
 
@@ -110,6 +113,10 @@ class PostgresTransaction(SQLTransaction):
             cursor = await self.db.execute(sql, params)
         except IntegrityError as exc:
             raise self._refused(exc, sql) from None
+        except DataError:
+            if _with_nul(params):
+                raise ToolError(_NUL) from None
+            raise
         return await cursor.fetchall()
 
     async def execute(self, sql: str, params: list[Any]) -> int:
@@ -118,6 +125,10 @@ class PostgresTransaction(SQLTransaction):
             cursor = await self.db.execute(sql, params)
         except IntegrityError as exc:
             raise self._refused(exc, sql) from None
+        except DataError:
+            if _with_nul(params):
+                raise ToolError(_NUL) from None
+            raise
         return cursor.rowcount
 
     async def statement(self, sql: str, params: Mapping[str, Any], *, read_only: bool, limit: int) -> Rows:
@@ -181,3 +192,8 @@ def _safe(url: str) -> str:
     scheme, _, rest = url.partition("://")
     credentials, at, host = rest.rpartition("@")
     return f"{scheme}://{credentials.partition(':')[0]}{at}{host}" if at else url
+
+
+def _with_nul(params: list[Any]) -> bool:
+    """Whether a text holds NUL (U+0000), which SQLite stores and PostgreSQL's text cannot (psycopg refuses it)."""
+    return any(isinstance(param, str) and "\x00" in param for param in params)

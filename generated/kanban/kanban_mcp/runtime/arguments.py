@@ -2,7 +2,7 @@
 
 Arguments that fit pass a validator compiled to Python code (fastjsonschema), made on a tool's first call;
 only arguments that do not are checked again by jsonschema, imported then, to say what is wrong with each.
-Patterns are matched by RE2 in both (patterns.py), and text must be valid Unicode (no lone surrogates).
+Patterns are matched by RE2 in both, long enums with a set (patterns.py); text must be valid Unicode.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import fastjsonschema
 import orjson
 
-from .patterns import all_match, matches, without_patterns
+from .patterns import matches, split_slow
 from .values import is_date, is_datetime
-from .words import did_you_mean
+from .words import closest, did_you_mean
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -31,6 +31,9 @@ _FORMAT_WORDS = {
     "date-time": "a date and time in ISO 8601, e.g. 2026-11-24T09:30:00Z",
 }
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_NESTING = 254  # orjson encodes no deeper, so neither storage nor a reply could hold a deeper value
+_SHOWN = 80  # characters of a wrong value a message quotes
+_LISTED = 20  # an enum of more values is not listed whole in a message
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair, alone: no UTF-8 text holds one
 _TYPE_WORDS = {
     "string": "text",
@@ -74,8 +77,7 @@ class ArgumentCheck:
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
-        self._shape = without_patterns(schema)  # what fastjsonschema compiles; all_match checks the patterns
-        self._patterned = self._shape != schema
+        self._shape, self._rest = split_slow(schema)  # what fastjsonschema compiles; patterns and long enums
         self._fast: Callable[[Any], Any] | None = None
         self._full: Draft202012Validator | None = None
 
@@ -89,14 +91,14 @@ class ArgumentCheck:
             self._fast(arguments)
         except fastjsonschema.JsonSchemaException:  # jsonschema, the reference, decides where the two differ
             return self._jsonschema().is_valid(arguments) and not _too_large(arguments)
-        return not _too_large(arguments) and (not self._patterned or all_match(self.schema, arguments))
+        return not _too_large(arguments) and (self._rest is None or self._rest(arguments))
 
     def problems(self, arguments: Any) -> list[str]:
         """One readable line per wrong argument; empty when the arguments fit the schema."""
         if self.fits(arguments):
             return []
-        if broken := list(_not_unicode(arguments)):
-            return broken  # said first: the other checks (and any reply) would have to encode the text
+        if broken := list(_unencodable(arguments)):
+            return broken  # said first: the other checks (and any reply) would have to encode the value
         errors = sorted(
             self._jsonschema().iter_errors(arguments), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
         )
@@ -130,27 +132,31 @@ def _too_large(arguments: Any) -> bool:
 
 
 def _encodable(arguments: Any) -> bool:
-    """Whether every text and key in the arguments is valid Unicode (no lone surrogate), on the accept path.
+    """Whether orjson (and so storage and a reply) can hold the arguments: valid Unicode, not nested too deep.
 
-    orjson refuses a lone surrogate as it encodes, far faster than a walk in Python; the walk decides only when
-    orjson refuses something (a whole number beyond 64 bits, say).
+    orjson refuses a lone surrogate or deep nesting as it encodes, far faster than a walk in Python; the walk
+    decides only when orjson refuses something (a whole number beyond 64 bits, say).
     """
     try:
         orjson.dumps(arguments)
     except orjson.JSONEncodeError:
-        return next(_not_unicode(arguments), None) is None
+        return next(_unencodable(arguments), None) is None
     return True
 
 
-def _not_unicode(arguments: Any) -> Iterator[str]:
-    """A line for each text or key with a lone surrogate, which no UTF-8 text (nor storage, nor a reply) holds.
+def _unencodable(arguments: Any) -> Iterator[str]:
+    """A line for each text or key with a lone surrogate, which no UTF-8 text holds, and for nesting too deep.
 
-    A loop over a stack, not a recursion: free-form arguments may nest deeper than Python's stack.
+    A loop over a stack, not a recursion: free-form arguments may nest deeper than Python's stack (and jsonschema,
+    which reprs what it refuses, never sees them).
     """
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), arguments)]
     while stack:
         path, value = stack.pop()
         where = ".".join(map(str, path)) or "arguments"
+        if len(path) >= _NESTING and isinstance(value, (dict, list)):
+            yield f"{path[0]}: nested deeper than {_NESTING} levels; send a flatter value"
+            return
         if isinstance(value, str) and (surrogate := _lone_surrogate(value)):
             yield f"{where}: not valid Unicode text (a lone surrogate {surrogate}); send the text again as UTF-8"
         elif isinstance(value, dict):
@@ -191,9 +197,15 @@ def _wrong_value(error: ValidationError, prefix: str) -> str:
     value: Any = error.instance
     kind: Any = error.validator
     rule: Any = error.validator_value
-    shown = json.dumps(value, ensure_ascii=False)
+    shown = _clipped(json.dumps(value, ensure_ascii=False), _SHOWN)
     if kind == "enum":
-        return prefix + f"{shown} is not allowed; use one of: " + ", ".join(json.dumps(v) for v in rule)
+        if len(rule) <= _LISTED:
+            return prefix + f"{shown} is not allowed; use one of: " + ", ".join(json.dumps(v) for v in rule)
+        close = closest(value, [v for v in rule if isinstance(v, str)]) if isinstance(value, str) else None
+        if close is not None:
+            return prefix + f"{shown} is not allowed; did you mean {json.dumps(close)}?"
+        such = ", ".join(json.dumps(v) for v in rule[:3])
+        return prefix + f"{shown} is not allowed; use one of the {len(rule):,} values, such as {such}"
     if kind == "type":
         wanted = [rule] if isinstance(rule, str) else list(rule)
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
@@ -210,4 +222,8 @@ def _wrong_value(error: ValidationError, prefix: str) -> str:
         return prefix + f"{shown} is above the maximum {rule}"
     if kind == "pattern":
         return prefix + f"{shown} does not match the pattern {rule}"
-    return prefix + error.message
+    return prefix + _clipped(error.message, 4 * _SHOWN)
+
+
+def _clipped(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"

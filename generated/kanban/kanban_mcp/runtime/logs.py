@@ -73,8 +73,12 @@ def called(
         said += f" (ref {outcome.ref})"
     shown = ""
     if log.isEnabledFor(logging.DEBUG):
-        fields["arguments"] = arguments or {}
-        shown = " with " + orjson.dumps(fields["arguments"], default=str).decode()
+        try:
+            shown = " with " + orjson.dumps(arguments or {}, default=str).decode()
+            fields["arguments"] = arguments or {}
+        except orjson.JSONEncodeError:  # refused arguments: a lone surrogate, or nested past what JSON encoders go
+            fields["arguments"] = "(not shown: not encodable as JSON)"
+            shown = f" with arguments {fields['arguments']}"
     log.info(
         "call %s: %s in %.1f ms (client %s, protocol %s)%s",
         tool,

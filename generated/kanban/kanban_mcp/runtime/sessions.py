@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 MAX_ENDED = 100_000  # ended sessions remembered (each replica); older ones are forgotten first
+CLIENT_INFO_CHARS = 100  # of the client's name and version kept: the id is a header, and headers are small
 MAX_KNOWN = 10_000  # checked session ids kept, so a session's later requests skip the signature
 
 
@@ -43,7 +44,7 @@ class Sessions:
     def open(self, session: Session) -> str:
         """A new session id carrying `session`."""
         fields = [session.protocol, session.client, session.client_version, session.subject, secrets.token_hex(8)]
-        payload = _encode(json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode())
+        payload = _encode(json.dumps(fields, separators=(",", ":")).encode())  # \u escapes: any text encodes
         return f"{payload}.{self._sign(payload)}"
 
     def read(self, session_id: str) -> Session | None:

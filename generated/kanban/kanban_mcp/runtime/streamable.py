@@ -20,7 +20,7 @@ from .auth import ANONYMOUS, LOCAL, Identity
 from .jsonrpc import JSON, Headers, RpcError
 from .protocol import CLIENT_INFO, LEGACY, MODERN, SERVER_INFO, Caller, Protocol, invalid_params
 from .server import Server
-from .sessions import Session, Sessions
+from .sessions import CLIENT_INFO_CHARS, Session, Sessions
 from .telemetry import trace_headers
 
 KEEPALIVE = 15.0  # seconds between comments on an idle stream, so proxies keep it open
@@ -114,7 +114,7 @@ class Streamable:
         info = message["params"].get("clientInfo")
         name, client_version = (info.get("name"), info.get("version")) if isinstance(info, dict) else ("", "")
         identity = self._identity(scope)
-        session = Session(version, str(name or ""), str(client_version or ""), identity.subject)
+        session = Session(version, _said(name), _said(client_version), identity.subject)
         session_id = self.sessions.open(session)
         await jsonrpc.reply(
             send, 200, jsonrpc.result(message["id"], result), [(b"mcp-session-id", session_id.encode())]
@@ -216,7 +216,7 @@ class Streamable:
             await jsonrpc.reply(send, HTTP_STATUS.get(exc.code, 200), jsonrpc.error(message["id"], exc))
             return
         info = envelope.get(CLIENT_INFO)
-        client = (str(info.get("name", "")), str(info.get("version", ""))) if isinstance(info, dict) else None
+        client = (_said(info.get("name")), _said(info.get("version"))) if isinstance(info, dict) else None
         caller = Caller(MODERN, client, self._identity(scope), trace_headers(scope) if self.server.telemetry else None)
         if message["method"] == "subscriptions/listen":
             await self._listen(message, headers, receive, send)
@@ -363,3 +363,11 @@ def _decoded(value: bytes | None) -> str | None:
 
 def _unsupported(version: str) -> RpcError:
     return RpcError(-32022, "Unsupported protocol version", {"supported": [MODERN], "requested": version})
+
+
+def _said(value: Any) -> str:
+    """A clientInfo text as kept: cut short, as it only names the client in logs and spans.
+
+    Uncut, a client could make a session id (a response header) longer than any HTTP client reads.
+    """
+    return str(value or "")[:CLIENT_INFO_CHARS]
