@@ -1,7 +1,7 @@
 """Text patterns, matched by RE2 in time linear in the text: no argument can stall the server on a pattern.
 
 A JSON Schema's patterns are taken out of what the validators compile (they would run them with Python's `re`,
-which backtracks) and matched here instead (`split`), with long enums, checked here with a set.
+which backtracks) and matched here instead (`split_slow`), as are long enums, checked here with a set.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no types
 
-_FEW = 16  # an enum of more texts than this is checked with a set (see split)
+_FEW = 16  # an enum of more texts than this is checked with a set (see split_slow)
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # a pattern RE2 refuses raises PatternError; it need not print to stderr too
 
