@@ -106,6 +106,21 @@ def test_libyaml_composes_any_dumped_document_as_pyyaml_does(data: Any, flow: bo
     assert shape(_read(_FastLoader(text))) == shape(_read(_Loader(text)))
 
 
+def test_a_tab_after_a_colon_reads_as_yaml_1_2_has_it_and_a_tab_that_indents_is_worded_as_before(
+    tmp_path: Path,
+) -> None:
+    spec = notes(tmp_path)
+    spec.write_text(spec.read_text().replace("description: Keep notes.", "description:\tKeep notes."))
+    done, _ = mcpgen("validate", str(spec))
+    assert done.stdout == f"{spec}: valid (1 model, 2 tools)\n"  # libyaml, as YAML 1.2: PyYAML alone refused it
+    spec.write_text(spec.read_text().replace("  note:\n", "  note:\n\t\n"))
+    done, _ = mcpgen("validate", str(spec))
+    assert done.stdout == (
+        f"{spec}:3:13: (spec): YAML syntax error: found character '\\t' that cannot start any token"
+        " (indent with spaces: YAML does not allow tabs)\n"
+    )
+
+
 # --- arguments nested past the stack ---
 
 
