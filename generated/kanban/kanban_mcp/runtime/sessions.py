@@ -18,7 +18,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 MAX_ENDED = 100_000  # ended sessions remembered (each replica); older ones are forgotten first
-CLIENT_INFO_CHARS = 100  # of the client's name and version kept: the id is a header, and headers are small
 MAX_KNOWN = 10_000  # checked session ids kept, so a session's later requests skip the signature
 
 

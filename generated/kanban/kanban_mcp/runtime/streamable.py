@@ -20,9 +20,10 @@ from .auth import ANONYMOUS, LOCAL, Identity
 from .jsonrpc import JSON, Headers, RpcError
 from .protocol import CLIENT_INFO, LEGACY, MODERN, SERVER_INFO, Caller, Protocol, invalid_params
 from .server import Server
-from .sessions import CLIENT_INFO_CHARS, Session, Sessions
+from .sessions import Session, Sessions
 from .telemetry import trace_headers
 
+CLIENT_INFO_CHARS = 100  # of a client's name and version kept: a session id carries them, and it is a header
 KEEPALIVE = 15.0  # seconds between comments on an idle stream, so proxies keep it open
 PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion"
 CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities"
